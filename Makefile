@@ -1,0 +1,50 @@
+# Botify course: `make demo` runs the whole course loop, `make test` runs every test.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+DATA ?= data
+LOGS ?= log
+PORT ?= 5000
+EXPERIMENT ?= COLLABORATIVE
+EPISODES ?= 1000
+
+.PHONY: setup test kernel lab world serve sim report clean
+
+setup: $(STAMP)
+
+# Re-installs only when the pins or the package metadata change, so a second run is instant.
+$(STAMP): requirements.txt pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 10))' || \
+		{ echo "error: Python >= 3.10 is needed as '$(PYTHON)' (try: make PYTHON=python3.11 ...)"; exit 1; }
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || \
+		{ echo "error: '$(PYTHON) -m venv' failed; on Debian/Ubuntu: sudo apt install python3-venv"; exit 1; }
+	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
+	@touch $(STAMP)
+	@echo "ok: $(VENV) is ready"
+
+test: setup
+	$(PY) -m pytest
+
+kernel: setup
+	$(PY) -m ipykernel install --user --name botify --display-name "Botify (.venv)"
+
+lab: kernel
+	$(VENV)/bin/jupyter lab --ip 127.0.0.1 --notebook-dir .
+
+world: setup
+	$(VENV)/bin/sim world --out $(DATA) --seed 31337
+
+serve: setup
+	$(VENV)/bin/botify serve --data $(DATA) --port $(PORT) --experiment $(EXPERIMENT) --log-dir $(LOGS)
+
+sim: setup
+	$(VENV)/bin/sim run --world $(DATA) --episodes $(EPISODES) --url http://127.0.0.1:$(PORT)
+
+report: setup
+	$(VENV)/bin/botify report --logs $(LOGS) --experiment $(EXPERIMENT) --out reports/$(EXPERIMENT)
+
+clean:
+	rm -rf $(LOGS) reports .pytest_cache

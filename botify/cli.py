@@ -1,0 +1,65 @@
+"""The ``botify`` command: one sub-command per job, each living in its own module.
+
+A sub-command module exposes ``configure(parser)`` and ``run(args) -> int`` and
+imports its heavy dependencies inside ``run`` so ``botify --help`` stays fast.
+"""
+
+import argparse
+import importlib
+import sys
+
+# name -> (module, one-line help); a module listed here that is not written yet is skipped
+COMMANDS = {
+    "serve": ("botify.service.cli", "run the recommender service"),
+    "upload": ("botify.service.upload", "load a recommendation artifact into Redis"),
+    "report": ("botify.analysis.cli", "judge an A/B experiment from the event logs"),
+    "train": ("botify.training.cli", "train a model on the event logs and export top lists"),
+}
+
+
+class CommandError(Exception):
+    """A problem the user can fix; printed as one line, exit code 2."""
+
+
+def build_parser():
+    parser = argparse.ArgumentParser(prog="botify", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=_version())
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for name, (module_name, help_text) in COMMANDS.items():
+        module = _load(module_name)
+        if module is not None:
+            sub = commands.add_parser(name, help=help_text, description=help_text)
+            module.configure(sub)
+            sub.set_defaults(handler=module.run)
+    return parser
+
+
+def main(argv=None):
+    args = build_parser().parse_args(argv)
+    try:
+        return args.handler(args) or 0
+    except CommandError as error:
+        print(f"botify {args.command}: error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"botify {args.command}: interrupted", file=sys.stderr)
+        return 130
+
+
+def _load(module_name):
+    try:
+        return importlib.import_module(module_name)
+    except ModuleNotFoundError as error:
+        if error.name and module_name.startswith(error.name):
+            return None
+        raise
+
+
+def _version():
+    from botify import __version__
+
+    return f"botify {__version__}"
+
+
+if __name__ == "__main__":
+    sys.exit(main())

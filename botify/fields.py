@@ -1,0 +1,38 @@
+"""Names of event-log fields, catalog columns and metrics, in one place.
+
+The event logger, the analysis, the training code, tests and notebooks all
+spell these the same way by importing them from here.
+"""
+
+# Event log (one JSON line per /next or /last call)
+MESSAGE = "message"  # "next" or "last"
+TIMESTAMP = "timestamp"  # milliseconds since the epoch
+USER = "user"
+TRACK = "track"  # the track the user just listened to
+TIME = "time"  # the share of that track listened to, in [0, 1]
+LATENCY = "latency"  # seconds spent serving the request
+RECOMMENDATION = "recommendation"  # the track botify answered (next only)
+EXPERIMENTS = "experiments"  # {experiment name: treatment}
+
+NEXT = "next"
+LAST = "last"
+EVENT_FIELDS = (MESSAGE, TIMESTAMP, USER, TRACK, TIME, LATENCY, RECOMMENDATION, EXPERIMENTS)
+
+# Public catalog (data/catalog/tracks.jsonl)
+ARTIST = "artist"
+TITLE = "title"
+GENRE = "genre"
+DURATION = "duration"
+YEAR = "year"
+CATALOG_FIELDS = (TRACK, ARTIST, TITLE, GENRE, DURATION, YEAR)
+
+# Analysis
+SESSION = "session"
+TREATMENT = "treatment"
+CONTROL = "C"
+SESSIONS = "sessions"
+TRACKS = "tracks"
+START = "start"
+MEAN_REQUEST_LATENCY = "mean_request_latency"
+MEAN_TRACKS_PER_SESSION = "mean_tracks_per_session"
+MEAN_TIME_PER_SESSION = "mean_time_per_session"
