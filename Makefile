@@ -10,7 +10,7 @@ PORT ?= 5000
 EXPERIMENT ?= COLLABORATIVE
 EPISODES ?= 1000
 
-.PHONY: setup test kernel lab world serve sim report clean
+.PHONY: setup test demo kernel lab world serve sim report clean
 
 setup: $(STAMP)
 
@@ -27,6 +27,9 @@ $(STAMP): requirements.txt pyproject.toml
 
 test: setup
 	$(PY) -m pytest
+
+demo: setup
+	$(VENV)/bin/botify demo --data $(DATA) --logs $(LOGS) --port $(PORT)
 
 kernel: setup
 	$(PY) -m ipykernel install --user --name botify --display-name "Botify (.venv)"

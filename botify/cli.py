@@ -14,6 +14,7 @@ COMMANDS = {
     "upload": ("botify.service.upload", "load a recommendation artifact into Redis"),
     "report": ("botify.analysis.cli", "judge an A/B experiment from the event logs"),
     "train": ("botify.training.cli", "train a model on the event logs and export top lists"),
+    "demo": ("botify.demo", "run the whole course loop: world, traffic, training, A/B day, report"),
 }
 
 

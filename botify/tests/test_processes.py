@@ -1,0 +1,61 @@
+import pathlib
+import socket
+import sys
+import time
+
+import pytest
+
+from botify.cli import CommandError
+from botify.processes import ProcessGroup, free_port_or_fail, wait_until_healthy
+
+
+def group_members(pgid):
+    """Live (not zombie) processes of a process group, read from /proc."""
+    members = []
+    for stat in pathlib.Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        state, group = fields[0], int(fields[2])
+        if group == pgid and state != "Z":
+            members.append(int(stat.parent.name))
+    return members
+
+
+def test_stopping_a_process_also_stops_what_it_started():
+    with ProcessGroup() as processes:
+        parent = processes.start("bash", "-c", "sleep 300 & sleep 300 & wait")
+        for _ in range(50):
+            if len(group_members(parent.pid)) >= 3:
+                break
+            time.sleep(0.05)
+        assert len(group_members(parent.pid)) == 3
+        processes.stop(parent)
+    assert parent.returncode is not None
+    assert group_members(parent.pid) == []
+
+
+def test_leaving_the_block_stops_everything_even_on_error():
+    with pytest.raises(RuntimeError):
+        with ProcessGroup() as processes:
+            started = [processes.start(sys.executable, "-c", "import time; time.sleep(300)") for _ in range(2)]
+            raise RuntimeError("a step failed")
+    assert all(process.poll() is not None for process in started)
+
+
+def test_a_taken_port_is_one_clear_error():
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        port = holder.getsockname()[1]
+        with pytest.raises(CommandError, match=f"port {port} on 127.0.0.1 is taken"):
+            free_port_or_fail(port)
+
+
+def test_waiting_for_a_dead_service_fails_fast():
+    with ProcessGroup() as processes:
+        dead = processes.start(sys.executable, "-c", "raise SystemExit(3)")
+        dead.wait()
+        with pytest.raises(CommandError, match="exited with code 3"):
+            wait_until_healthy("http://127.0.0.1:9", dead, timeout=30)
