@@ -1,0 +1,97 @@
+"""Top-k lists by batched matrix scoring, and the artifact files botify uploads.
+
+Scores are dot products of query vectors (users or start tracks) with track
+vectors, computed a chunk of queries at a time so memory stays bounded;
+``torch.topk`` picks the best k of each row without sorting the whole row.
+"""
+
+import json
+import pathlib
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+import torch
+from tqdm.auto import tqdm
+
+from botify import fields
+
+TOP_SIZE = 100  # the length of every exported list
+CHUNK_CELLS = 2**24  # scores computed at once (64 MB of float32)
+
+
+def top_k(queries, items, k=TOP_SIZE, exclude=None, progress=False):
+    """Positions of the ``k`` best-scoring items per query row, best first.
+
+    ``queries`` is (n, d) and ``items`` (m, d); ``exclude`` is an optional
+    (n, m) sparse matrix whose non-zero cells are never returned. Rows with
+    fewer than ``k`` allowed items are padded with -1.
+    """
+    queries, items = np.asarray(queries, np.float32), np.asarray(items, np.float32)
+    k = min(k, len(items))
+    exclude = None if exclude is None else sp.csr_matrix(exclude)
+    out = np.full((len(queries), k), -1, dtype=np.int64)
+    chunk = max(1, CHUNK_CELLS // max(1, len(items)))
+    for begin in tqdm(range(0, len(queries), chunk), desc="top-k", disable=not progress, unit="chunk"):
+        scores = queries[begin : begin + chunk] @ items.T
+        if exclude is not None:
+            rows, cols = exclude[begin : begin + chunk].nonzero()
+            scores[rows, cols] = -np.inf
+        best = torch.topk(torch.from_numpy(scores), k, dim=1)
+        positions = best.indices.numpy()
+        out[begin : begin + chunk] = np.where(np.isneginf(best.values.numpy()), -1, positions)
+    return out
+
+
+def exclusion_matrix(pairs, query_ids, item_ids, query_column=fields.USER):
+    """A sparse (queries x items) matrix marking each (query, track) pair to exclude.
+
+    Pairs whose query or track is not among the ids are ignored.
+    """
+    query_pos = _positions(query_ids, pairs[query_column].to_numpy())
+    item_pos = _positions(item_ids, pairs[fields.TRACK].to_numpy())
+    known = (query_pos >= 0) & (item_pos >= 0)
+    ones = np.ones(known.sum(), dtype=np.int8)
+    shape = (len(query_ids), len(item_ids))
+    return sp.csr_matrix((ones, (query_pos[known], item_pos[known])), shape=shape)
+
+
+def _positions(ids, values):
+    """Index of each value in ``ids``, or -1 when absent."""
+    return pd.Index(np.asarray(ids)).get_indexer(values)
+
+
+def write_lists(path, key, ids, top_positions, item_ids):
+    """Write ``{key: id, "tracks": [...]}`` lines (the per-user or per-track artifact).
+
+    ``top_positions`` come from :func:`top_k` and index ``item_ids``; -1
+    padding is dropped. Returns the number of lines written.
+    """
+    if key not in (fields.USER, fields.TRACK):
+        raise ValueError(f"key must be {fields.USER!r} or {fields.TRACK!r}, not {key!r}")
+    path = pathlib.Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    item_ids = np.asarray(item_ids)
+    with path.open("w") as out:
+        for query, positions in zip(np.asarray(ids).tolist(), top_positions):
+            tracks = item_ids[positions[positions >= 0]].tolist()
+            out.write(json.dumps({key: query, fields.TRACKS: tracks}) + "\n")
+    return len(top_positions)
+
+
+def write_top_tracks(path, tracks):
+    """Write the popularity artifact: a JSON array of track ids, most popular first."""
+    path = pathlib.Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps([int(track) for track in tracks]) + "\n")
+    return path
+
+
+def read_lists(path):
+    """An artifact back as ``{id: [tracks]}`` (per-user or per-track, by its key)."""
+    lists = {}
+    for line in pathlib.Path(path).read_text().splitlines():
+        row = json.loads(line)
+        key = fields.USER if fields.USER in row else fields.TRACK
+        lists[row[key]] = row[fields.TRACKS]
+    return lists
