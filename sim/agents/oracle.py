@@ -1,0 +1,52 @@
+"""The ceiling: an agent that reads the hidden world and the listener's rules.
+
+It infers the session's interest from the first track (the first track is one
+of the interest's nearest tracks), then always plays the unplayed track with
+the highest discounted score. No recommender that learns from logs can beat
+it, so the gap to it is the room left to improve.
+"""
+
+import numpy as np
+
+from sim.agents.base import Agent
+
+
+class OracleAgent(Agent):
+    """Greedy best track for the session's true taste, artist discount included."""
+
+    def __init__(self, listeners, shortlist=300):
+        self.model = listeners
+        self.shortlist = shortlist
+        self.sessions = {}
+
+    def start(self, user, track):
+        anchor = self._interest(user, track)
+        all_scores = self.model.scores(slice(None), self.model.content[anchor])
+        best = np.argpartition(-all_scores, self.shortlist - 1)[: self.shortlist]
+        gamma = float(self.model.world.users["artist_discount_gamma"][user])
+        self.sessions[user] = {
+            "tracks": best, "scores": all_scores[best], "artists": self.model.world.artist_of[best],
+            "gamma": gamma, "played": {track}, "plays": {self.model.artist_of[track]: 1},
+        }
+
+    def _interest(self, user, track):
+        interests = [int(a) for a in self.model.world.users["interests"][user] if a >= 0]
+        for anchor in interests:
+            if track in self.model.first_candidates(anchor):
+                return anchor
+        return interests[0]
+
+    def next(self, user, track, time):
+        state = self.sessions[user]
+        if track not in state["played"]:
+            state["played"].add(track)
+            if time > 0:
+                artist = self.model.artist_of[track]
+                state["plays"][artist] = state["plays"].get(artist, 0) + 1
+        plays = np.array([state["plays"].get(a, 0) for a in state["artists"].tolist()])
+        value = state["scores"] * state["gamma"] ** plays
+        value[[i for i, t in enumerate(state["tracks"].tolist()) if t in state["played"]]] = -1.0
+        return int(state["tracks"][int(np.argmax(value))])
+
+    def last(self, user, track, time):
+        self.sessions.pop(user, None)

@@ -1,0 +1,42 @@
+"""Who listens next: users drawn by their heavy-tailed activity, minus those who churned.
+
+Active users come back many times a day, so a model trained on one day's
+logs meets most of the same listeners the next day.
+"""
+
+import numpy as np
+
+
+class Population:
+    """Draws session owners by activity; with churn on, remembers who left for good."""
+
+    def __init__(self, world, config, churned=()):
+        self.config = config
+        self.weights = world.users["activity"].astype(np.float64).copy()
+        self.churned = set()
+        self.leave(churned)
+
+    def leave(self, users):
+        """Remove ``users`` for good (they never start a session again)."""
+        users = set(int(u) for u in users) - self.churned
+        self.churned |= users
+        if users:
+            self.weights[list(users)] = 0.0
+        self._cdf = np.cumsum(self.weights)
+        if self._cdf[-1] <= 0:
+            raise RuntimeError("every user has churned; no one is left to listen")
+
+    def pick(self, rng, size=None):
+        """One user id (or an array of ``size``) drawn proportionally to activity."""
+        u = rng.random(size) * self._cdf[-1]
+        picked = np.searchsorted(self._cdf, u, side="right")
+        return int(picked) if size is None else picked
+
+    def after_session(self, session, rng):
+        """Apply churn: a bad session makes its user leave with some probability."""
+        if not self.config.churn or session.time >= self.config.churn_below:
+            return False
+        if rng.random() >= self.config.churn_probability:
+            return False
+        self.leave([session.user])
+        return True

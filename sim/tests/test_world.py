@@ -1,0 +1,85 @@
+"""The world files: contract layout, determinism, learnable structure, clear load errors."""
+
+import json
+
+import numpy as np
+import pytest
+
+from sim.generator import generate_world
+from sim.world import WorldError, load_world, save_world
+
+FILES = ["catalog/tracks.jsonl", "world/embeddings.npy", "world/users.jsonl", "world/manifest.json"]
+
+
+def test_same_seed_gives_byte_identical_files(tmp_path, world_dir):
+    save_world(generate_world(seed=7, n_tracks=3000, n_users=400), tmp_path)
+    for name in FILES:
+        assert (tmp_path / name).read_bytes() == (world_dir / name).read_bytes(), name
+
+
+def test_another_seed_gives_another_world(tmp_path, world_dir):
+    save_world(generate_world(seed=8, n_tracks=3000, n_users=400), tmp_path)
+    assert (tmp_path / FILES[0]).read_bytes() != (world_dir / FILES[0]).read_bytes()
+
+
+def test_catalog_rows_follow_the_contract(world_dir):
+    rows = [json.loads(line) for line in (world_dir / "catalog/tracks.jsonl").read_text().splitlines()]
+    assert [row["track"] for row in rows] == list(range(3000))
+    for row in rows[:50]:
+        assert list(row) == ["track", "artist", "title", "genre", "duration", "year"]
+        assert isinstance(row["duration"], int) and 45 <= row["duration"] <= 1200
+        assert isinstance(row["year"], int) and 1955 <= row["year"] <= 2025
+
+
+def test_artists_have_heavy_tailed_track_counts(world):
+    counts = np.bincount(world.artist_of)
+    assert counts.max() >= 5 * np.median(counts)
+
+
+def test_users_file_has_the_listener_parameters(world_dir):
+    user = json.loads((world_dir / "world/users.jsonl").read_text().splitlines()[0])
+    assert set(user) == {"user", "interests", "consume_bias", "consume_sharpness", "session_budget",
+                         "artist_discount_gamma", "activity"}
+    manifest = json.loads((world_dir / "world/manifest.json").read_text())
+    assert manifest["seed"] == 7 and manifest["tracks"] == 3000 and manifest["users"] == 400
+
+
+def test_embeddings_cluster_by_artist_then_genre(world):
+    content = world.embeddings[:, : world.manifest["appeal_column"]].astype(np.float64)
+    rng = np.random.default_rng(0)
+    a, b = rng.integers(0, world.n_tracks, size=(2, 20000))
+    cos = (content[a] * content[b]).sum(axis=1)
+    same_artist = world.artist_of[a] == world.artist_of[b]
+    same_genre = (world.genre_of[a] == world.genre_of[b]) & ~same_artist
+    other = world.genre_of[a] != world.genre_of[b]
+    assert cos[same_artist & (a != b)].mean() > cos[same_genre].mean() + 0.2
+    assert cos[same_genre].mean() > cos[other].mean() + 0.2
+
+
+def test_popular_tracks_are_interests_of_more_users(world):
+    anchors = world.users["interests"][world.users["interests"] >= 0]
+    top = np.argsort(-world.appeal)[: world.n_tracks // 10]
+    assert np.isin(anchors, top).mean() > 0.2
+
+
+def test_a_missing_world_names_the_file_and_the_fix(tmp_path):
+    with pytest.raises(WorldError, match=r"manifest.json is missing; generate a world first: sim world"):
+        load_world(tmp_path)
+
+
+@pytest.mark.parametrize(
+    "name, content, message",
+    [
+        ("world/manifest.json", b"{not json", "not valid JSON"),
+        ("world/users.jsonl", b'{"user": 0, "interests": "rock"}\n', "interests should be list"),
+        ("world/embeddings.npy", b"garbage", "not a readable .npy"),
+        ("catalog/tracks.jsonl", b'{"track": 0}\n', "size differs"),
+    ],
+)
+def test_a_damaged_file_is_one_clear_error(tmp_path, world_dir, name, content, message):
+    for file in FILES:
+        (tmp_path / file).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / file).write_bytes((world_dir / file).read_bytes())
+    (tmp_path / name).write_bytes(content)
+    with pytest.raises(WorldError, match=message):
+        load_world(tmp_path)
