@@ -1,0 +1,120 @@
+"""A torch ranker of the next track given the session's context (seminar 4, HW3).
+
+F(start, track) = <context(start), track(track)> + bias(track) + mean, and the
+user-aware variant adds the listener: <context(start) + user(user), track(track)>.
+Trained with MSE to the listening time; the track bias and the global mean
+take the average appeal, so the dot product learns what fits the context.
+CPU only, seeded, early stopping on a validation split, judged on a test
+split against predicting the mean time.
+"""
+
+import copy
+import dataclasses
+
+import numpy as np
+import torch
+from torch import nn
+from tqdm.auto import tqdm
+
+from botify import fields
+
+
+class ContextualRanker(nn.Module):
+    """Embeddings of start tracks (context), candidate tracks and optionally users."""
+
+    def __init__(self, n_tracks, n_users=0, dim=32, seed=0):
+        super().__init__()
+        generator = torch.Generator().manual_seed(seed)
+        self.context = nn.Embedding(n_tracks, dim)
+        self.track = nn.Embedding(n_tracks, dim)
+        self.bias = nn.Embedding(n_tracks, 1)
+        self.user = nn.Embedding(n_users, dim) if n_users else None
+        self.mean = nn.Parameter(torch.zeros(()))
+        for table in (self.context, self.track):
+            nn.init.normal_(table.weight, std=0.1, generator=generator)
+        for table in (self.bias, self.user):
+            if table is not None:
+                nn.init.zeros_(table.weight)
+
+    def forward(self, start, track, user=None):
+        query = self.context(start)
+        if self.user is not None:
+            query = query + self.user(user)
+        return (query * self.track(track)).sum(-1) + self.bias(track).squeeze(-1) + self.mean
+
+    def vectors(self):
+        """(context vectors, track vectors) whose dot products rank like the model for one start track.
+
+        The track bias rides along against a constant 1; a user-aware model
+        adds the average listener, since a per-track list has no user.
+        """
+        with torch.no_grad():
+            context = self.context.weight
+            if self.user is not None:
+                context = context + self.user.weight.mean(0)
+            ones = torch.ones(len(context), 1)
+            return (torch.hstack([context, ones]).numpy(), torch.hstack([self.track.weight, self.bias.weight]).numpy())
+
+
+@dataclasses.dataclass
+class Result:
+    """The model at its best validation epoch and how it compares to the mean baseline."""
+
+    model: ContextualRanker
+    curve: list  # validation MSE after each epoch
+    best_epoch: int
+    test_mse: float
+    baseline_mse: float  # test MSE of always predicting the train mean time
+
+
+def split(pairs, shares=(0.8, 0.1, 0.1), seed=0):
+    """Seeded random (train, validation, test) frames of the pairs."""
+    cut = np.cumsum(shares)[:2] / sum(shares)
+    draw = np.random.default_rng(seed).random(len(pairs))
+    parts = (draw < cut[0], (draw >= cut[0]) & (draw < cut[1]), draw >= cut[1])
+    return tuple(pairs[part].reset_index(drop=True) for part in parts)
+
+
+def tensors(pairs):
+    """(start, track, user, time) tensors of a pairs frame."""
+    columns = (fields.START, fields.TRACK, fields.USER)
+    ids = [torch.tensor(pairs[column].to_numpy(np.int64)) for column in columns]
+    return (*ids, torch.tensor(pairs[fields.TIME].to_numpy(np.float32)))
+
+
+def mse(model, pairs):
+    """Mean squared error of the model on a pairs frame."""
+    start, track, user, time = tensors(pairs)
+    with torch.no_grad():
+        return float(((model(start, track, user) - time) ** 2).mean())
+
+
+def train(pairs, n_tracks, n_users=0, dim=32, epochs=30, patience=3, batch_size=1024, lr=0.01, seed=0, progress=False):
+    """Fit a :class:`ContextualRanker` on (user, start, track, time) pairs.
+
+    ``n_users`` > 0 makes it user-aware (user ids must be below it). Stops
+    after ``patience`` epochs without a better validation MSE and returns the
+    best model.
+    """
+    train_pairs, val_pairs, test_pairs = split(pairs, seed=seed)
+    model = ContextualRanker(n_tracks, n_users, dim, seed)
+    with torch.no_grad():
+        model.mean.fill_(float(train_pairs[fields.TIME].mean()))
+    optimizer = torch.optim.Adam(model.parameters(), lr=lr)
+    generator = torch.Generator().manual_seed(seed)
+    data = tensors(train_pairs)
+    best, best_epoch, curve = model, 0, []
+    for epoch in tqdm(range(1, epochs + 1), desc="contextual", unit="epoch", disable=not progress):
+        for batch in torch.randperm(len(train_pairs), generator=generator).split(batch_size):
+            start, track, user, time = (column[batch] for column in data)
+            loss = ((model(start, track, user) - time) ** 2).mean()
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+        curve.append(mse(model, val_pairs))
+        if curve[-1] <= min(curve):
+            best, best_epoch = copy.deepcopy(model), epoch
+        elif epoch - best_epoch >= patience:
+            break
+    baseline = float(((test_pairs[fields.TIME] - train_pairs[fields.TIME].mean()) ** 2).mean())
+    return Result(best, curve, best_epoch, mse(best, test_pairs), baseline)
