@@ -1,0 +1,1 @@
+"""Benchmarks of the botify service: committed scripts that print figures (no timed tests)."""

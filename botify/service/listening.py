@@ -1,0 +1,64 @@
+"""The endpoints the listeners (the simulator) call: ``/next`` asks for a track, ``/last`` ends a session.
+
+Each call is validated completely before anything is recommended, and logged
+as one event only once it succeeded, so bad input never reaches the log.
+"""
+
+import time
+
+from flask import Blueprint
+from werkzeug.exceptions import NotFound
+
+from botify import fields
+from botify.service.errors import Unavailable
+from botify.service.events import get_event_log
+from botify.service.serving import get_serving
+from botify.service.store import get_store
+from botify.service.validation import parse_id, parse_listen
+
+bp = Blueprint("listening", __name__)
+
+
+@bp.post("/next/<user>")
+def next_track(user):
+    started = time.perf_counter()
+    user, track, listened = _listen(user)
+    serving = get_serving()
+    recommendation = serving.recommender(user).recommend_next(user, track, listened)
+    _log(fields.NEXT, user, track, listened, started, serving.treatments(user), recommendation)
+    return {fields.USER: user, fields.TRACK: recommendation}
+
+
+@bp.post("/last/<user>")
+def last_track(user):
+    started = time.perf_counter()
+    user, track, listened = _listen(user)
+    _log(fields.LAST, user, track, listened, started, get_serving().treatments(user))
+    return {fields.USER: user}
+
+
+def _listen(user):
+    """Validated (user, track, time); 404 for a track outside the catalog."""
+    user = parse_id(user, "user")
+    track, listened = parse_listen()
+    size = get_store().catalog_size()
+    if size == 0:
+        raise Unavailable("the catalog is not loaded into Redis")
+    if track >= size:
+        raise NotFound(f"unknown track {track} (the catalog has tracks 0..{size - 1})")
+    return user, track, listened
+
+
+def _log(message, user, track, listened, started, treatments, recommendation=None):
+    event = {
+        fields.MESSAGE: message,
+        fields.TIMESTAMP: int(time.time() * 1000),
+        fields.USER: user,
+        fields.TRACK: track,
+        fields.TIME: listened,
+        fields.LATENCY: time.perf_counter() - started,
+        fields.EXPERIMENTS: treatments,
+    }
+    if message == fields.NEXT:
+        event[fields.RECOMMENDATION] = recommendation
+    get_event_log().write(event)

@@ -1,0 +1,14 @@
+"""TopPop: one of the most popular tracks, the same short list for everyone."""
+
+from botify.service.recommenders.base import Recommender
+
+
+class TopPop(Recommender):
+    """A random track among the ``TOP_K`` first of the popularity artifact ``top_tracks``."""
+
+    ARTIFACT = "top_tracks"
+    TOP_K = 100
+
+    def recommend_next(self, user, prev_track, prev_track_time):
+        tracks = self.store.popularity(self.ARTIFACT)
+        return self.pick(tracks[: self.TOP_K] if tracks else None)

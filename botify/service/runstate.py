@@ -1,0 +1,53 @@
+"""``<data>/run/serve.json``: where a running ``botify serve`` can be found (its URL and its Redis).
+
+``botify upload --data data`` reads it to reach the Redis of the running
+service, which for the embedded Redis is a private unix socket nobody could guess.
+"""
+
+import json
+import os
+import pathlib
+
+
+def state_path(data):
+    return pathlib.Path(data) / "run" / "serve.json"
+
+
+def write_state(data, url, redis_url, pid):
+    """Write atomically (temp file + rename) so a reader never sees half a file."""
+    path = state_path(data)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_suffix(f".{pid}.tmp")
+    temporary.write_text(json.dumps({"url": url, "redis_url": redis_url, "pid": pid}) + "\n")
+    os.replace(temporary, path)
+
+
+def read_state(data):
+    """The state of the service running on ``data``, or None if none is (a stale file counts as none)."""
+    try:
+        state = json.loads(state_path(data).read_text())
+    except (OSError, ValueError):
+        return None
+    return state if _alive(state.get("pid")) else None
+
+
+def remove_state(data, pid):
+    """Remove the file if it is still ours (a later service may have replaced it)."""
+    path = state_path(data)
+    try:
+        if json.loads(path.read_text()).get("pid") == pid:
+            path.unlink()
+    except (OSError, ValueError):
+        pass
+
+
+def _alive(pid):
+    if not isinstance(pid, int) or pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

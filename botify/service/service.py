@@ -1,0 +1,107 @@
+"""One running service: Redis (embedded or external), the loaded data, gunicorn, and the cleanup.
+
+Cleanup runs only in the process that started everything: gunicorn workers are
+forks of it and leave through the same ``finally`` blocks.
+"""
+
+import logging
+import os
+import signal
+import sys
+
+from botify.cli import CommandError
+from botify.service.app import create_app
+from botify.service.artifacts import ArtifactError, artifact_files, load_artifact
+from botify.service.catalog import CatalogError, load_catalog
+from botify.service.redis_server import EmbeddedRedis
+from botify.service.runstate import read_state, remove_state, write_state
+from botify.service.server import PortError, Server, listen
+from botify.service.store import UNAVAILABLE, connect
+
+LOG_FORMAT = "[%(asctime)s] [%(process)d] [%(levelname)s] %(message)s"
+
+
+class Service:
+    def __init__(self, data, host, port, workers, redis_url, experiment, log_dir):
+        self.data, self.host, self.port, self.workers = data, host, port, workers
+        self.redis_url, self.experiment, self.log_dir = redis_url, experiment, log_dir
+        self.logger = _logger()
+        self.pid = os.getpid()
+        self.embedded = None
+        self.sock = None
+
+    def run(self):
+        """Start, serve until SIGTERM/SIGINT, clean up; return the exit code."""
+        running = read_state(self.data)
+        if running:
+            raise CommandError(f"a service (pid {running['pid']}) already runs on {self.data} at {running['url']}")
+        signal.signal(signal.SIGTERM, _exit_on_signal)  # gunicorn installs its own handlers later
+        try:
+            self.sock = _listen(self.host, self.port)
+            self._start_redis()
+            self._load()
+            url = f"http://{self.host}:{self.sock.getsockname()[1]}"
+            write_state(self.data, url, self.redis_url, self.pid)
+            self.logger.info("botify serves experiment %s at %s (Redis %s)", self.experiment, url, self.redis_url)
+            server = Server(self._app(), self.sock, self.workers)
+            self.sock.detach()  # gunicorn owns the descriptor now and closes it on exit
+            self.sock = None
+            server.run()
+        finally:
+            if os.getpid() == self.pid:
+                self._cleanup()
+        return 0
+
+    def _start_redis(self):
+        if self.redis_url:
+            try:
+                connect(self.redis_url).ping()
+            except UNAVAILABLE as error:
+                raise CommandError(f"cannot reach Redis at {self.redis_url}: {error}") from None
+            return
+        self.logger.info("starting the embedded Redis")
+        self.embedded = EmbeddedRedis().start()
+        self.redis_url = self.embedded.url
+
+    def _load(self):
+        client = connect(self.redis_url, timeout=60)
+        try:
+            size = load_catalog(client, self.data / "catalog" / "tracks.jsonl", self.logger)
+            for path in artifact_files(self.data / "artifacts"):
+                load_artifact(client, path, size, logger=self.logger)
+        except (CatalogError, ArtifactError) as error:
+            raise CommandError(str(error)) from None
+        finally:
+            client.close()
+
+    def _app(self):
+        return create_app({"REDIS_URL": self.redis_url, "LOG_DIR": str(self.log_dir), "EXPERIMENT": self.experiment})
+
+    def _cleanup(self):
+        remove_state(self.data, self.pid)
+        if self.embedded is not None:
+            self.embedded.stop()
+            self.logger.info("embedded Redis stopped")
+        if self.sock is not None:
+            self.sock.close()
+
+
+def _listen(host, port):
+    try:
+        return listen(host, port)
+    except PortError as error:
+        raise CommandError(str(error)) from None
+
+
+def _logger():
+    logger = logging.getLogger("botify")
+    if not logger.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter(LOG_FORMAT, "%Y-%m-%d %H:%M:%S %z"))
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+    return logger
+
+
+def _exit_on_signal(signum, frame):
+    sys.exit(128 + signum)

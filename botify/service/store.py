@@ -1,0 +1,99 @@
+"""The Redis store: one client per process and the key layout every part of the service shares.
+
+Values are JSON, never pickle, so any language (and ``redis-cli``) can read them.
+The client is created lazily in the process that uses it: gunicorn forks workers
+after the master loaded the catalog, and a Redis connection must not cross a fork.
+
+Keys:
+    catalog:size            number of tracks N (ids are 0..N-1)
+    catalog:tracks          hash  track id -> JSON track metadata
+    catalog:artists         hash  artist   -> JSON list of the artist's track ids
+    artifacts               hash  name     -> JSON {"kind": ..., "size": ...}
+    artifact:<name>         hash  user/track id -> JSON list (per-user, per-track)
+                            or a string JSON list (popularity)
+"""
+
+import json
+import os
+
+import redis
+from flask import current_app
+from redis.backoff import NoBackoff
+from redis.retry import Retry
+
+CATALOG_SIZE = "catalog:size"
+CATALOG_TRACKS = "catalog:tracks"
+CATALOG_ARTISTS = "catalog:artists"
+ARTIFACTS = "artifacts"
+
+# the exceptions that mean "Redis is unavailable" (answered with 503)
+UNAVAILABLE = (redis.ConnectionError, redis.TimeoutError, redis.BusyLoadingError)
+
+
+def artifact_key(name):
+    return f"artifact:{name}"
+
+
+def connect(url, timeout=2.0):
+    """A client that fails fast when Redis is gone and reconnects by itself once it is back."""
+    return redis.Redis.from_url(
+        url,
+        socket_timeout=timeout,
+        socket_connect_timeout=timeout,
+        retry=Retry(NoBackoff(), 1),  # one immediate retry replaces a connection broken by a Redis restart
+    )
+
+
+class Store:
+    """Read access to the catalog and the recommendation artifacts, as the recommenders need it."""
+
+    def __init__(self, client):
+        self.redis = client
+        self.pid = os.getpid()
+        self._catalog_size = 0
+
+    def ping(self):
+        return self.redis.ping()
+
+    def catalog_size(self):
+        """Number of tracks; cached once known because the catalog does not change while serving."""
+        if not self._catalog_size:
+            self._catalog_size = int(self.redis.get(CATALOG_SIZE) or 0)
+        return self._catalog_size
+
+    def track(self, track):
+        """Metadata of one track, or None if it is not in the catalog."""
+        return _loads(self.redis.hget(CATALOG_TRACKS, track))
+
+    def artist_tracks(self, artist):
+        return _loads(self.redis.hget(CATALOG_ARTISTS, artist)) or []
+
+    def popularity(self, name):
+        """A popularity artifact: track ids, most popular first (None if not loaded)."""
+        return _loads(self.redis.get(artifact_key(name)))
+
+    def tracks_for(self, name, key):
+        """The list a per-user or per-track artifact holds for one user or track (None if absent)."""
+        return _loads(self.redis.hget(artifact_key(name), key))
+
+    def artifacts(self):
+        """Every loaded artifact: name -> {"kind": ..., "size": ...}."""
+        return {name.decode(): json.loads(value) for name, value in self.redis.hgetall(ARTIFACTS).items()}
+
+
+def _loads(value):
+    return None if value is None else json.loads(value)
+
+
+def init_app(app):
+    """Give the app a per-process store slot; nothing connects until the first request needs Redis."""
+    app.extensions["botify.store"] = None
+
+
+def get_store():
+    """The store of the current app in this process (a new one after a fork)."""
+    store = current_app.extensions.get("botify.store")
+    if store is None or store.pid != os.getpid():
+        store = Store(connect(current_app.config["REDIS_URL"]))
+        current_app.extensions["botify.store"] = store
+    return store

@@ -1,0 +1,189 @@
+"""Shared fixtures: a real Redis, a tiny catalog, the Flask app and client, a real ``botify serve``.
+
+Reusable by every botify test module:
+    redis_server    session: a real embedded ``redis-server`` (EmbeddedRedis: .url, .kill(), .start())
+    redis_url       its URL, emptied (FLUSHALL) before the test
+    write_catalog   function (folder, tracks=30, artists=10) -> path of a tiny tracks.jsonl
+    data_dir        a tmp ``data/`` folder with a 30-track catalog (10 artists) and an empty artifacts/
+    make_app        function (**config) -> app on redis_url with the tiny catalog loaded, log in tmp
+    app, client     make_app() (experiment AA) and its test client
+    start_botify    function (...) -> RunningBotify: a real ``botify serve`` subprocess on a free port
+    botify_server   start_botify() with defaults: .url, .log_dir, .redis_url, .data, .events()
+"""
+
+import json
+import os
+import pathlib
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+import requests
+
+from botify.service import create_app
+from botify.service.catalog import load_catalog
+from botify.service.redis_server import EmbeddedRedis
+from botify.service.store import connect
+
+ARTISTS = 10
+TRACKS = 30
+
+
+@pytest.fixture(scope="session")
+def redis_server():
+    server = EmbeddedRedis().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def redis_url(redis_server):
+    if redis_server.process is None:  # a test killed it and did not restart it
+        redis_server.start()
+    client = connect(redis_server.url)
+    client.flushall()
+    client.close()
+    return redis_server.url
+
+
+@pytest.fixture
+def write_catalog():
+    return _write_catalog
+
+
+def _write_catalog(folder, tracks=TRACKS, artists=ARTISTS):
+    """Tracks 0..tracks-1; track t is by "artist {t % artists}"."""
+    path = pathlib.Path(folder) / "catalog" / "tracks.jsonl"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w") as file:
+        for track in range(tracks):
+            record = {"track": track, "artist": f"artist {track % artists}", "title": f"song {track}",
+                      "genre": ["rock", "jazz"][track % 2], "duration": 180 + track, "year": 1990 + track % 30}  # fmt: skip
+            file.write(json.dumps(record) + "\n")
+    return path
+
+
+@pytest.fixture
+def data_dir(tmp_path):
+    data = tmp_path / "data"
+    _write_catalog(data)
+    (data / "artifacts").mkdir()
+    return data
+
+
+@pytest.fixture
+def make_app(redis_url, data_dir, tmp_path):
+    apps = []
+
+    def make(**config):
+        client = connect(redis_url)
+        load_catalog(client, data_dir / "catalog" / "tracks.jsonl")
+        client.close()
+        settings = {"REDIS_URL": redis_url, "LOG_DIR": str(tmp_path / "log"), "SEED": 7}
+        apps.append(create_app({**settings, **config}))
+        return apps[-1]
+
+    yield make
+    for app in apps:
+        close_resources(app)
+
+
+def close_resources(app):
+    """Close the Redis client and the event log an app opened in this process."""
+    store, log = app.extensions.get("botify.store"), app.extensions.get("botify.events")
+    if store is not None:
+        store.redis.close()
+    if log is not None:
+        log.close()
+
+
+@pytest.fixture
+def app(make_app):
+    return make_app()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+class RunningBotify:
+    """A ``botify serve`` subprocess; ``stop()`` sends SIGTERM (or another signal) and waits."""
+
+    def __init__(self, process, data, log_dir, stderr_path):
+        self.process, self.data, self.log_dir, self.stderr_path = process, data, log_dir, stderr_path
+        state = json.loads((data / "run" / "serve.json").read_text())
+        self.url, self.redis_url = state["url"], state["redis_url"]
+
+    def events(self):
+        """Every event line written so far, parsed, in file order per file."""
+        return [json.loads(line) for path in sorted(self.log_dir.glob("events*.jsonl*")) for line in path.read_text().splitlines()]
+
+    def stderr(self):
+        return self.stderr_path.read_text()
+
+    def stop(self, sig=signal.SIGTERM, timeout=30):
+        if self.process.poll() is None:
+            self.process.send_signal(sig)
+            self.process.wait(timeout)
+        return self.process.returncode
+
+
+@pytest.fixture
+def start_botify(tmp_path_factory):
+    """Factory: start_botify(experiment="AA", workers=2, data=None, redis_url=None, log_dir=None, env=None, args=())."""
+    started = []
+
+    def start(experiment="AA", workers=2, data=None, redis_url=None, log_dir=None, env=None, args=()):
+        folder = tmp_path_factory.mktemp("botify-serve")
+        if data is None:
+            data = folder / "data"
+            _write_catalog(data)
+        log_dir = log_dir or folder / "log"
+        command = [sys.executable, "-m", "botify.cli", "serve", "--data", str(data), "--port", "0",
+                   "--workers", str(workers), "--experiment", experiment, "--log-dir", str(log_dir), *args]  # fmt: skip
+        if redis_url:
+            command += ["--redis-url", redis_url]
+        environment = {key: value for key, value in os.environ.items() if key != "REDIS_URL"}
+        stderr_path = folder / "serve.stderr"
+        process = subprocess.Popen(command, env={**environment, **(env or {})}, stderr=open(stderr_path, "w"))
+        started.append(process)
+        _wait_for_state(process, data, stderr_path)
+        service = RunningBotify(process, pathlib.Path(data), pathlib.Path(log_dir), stderr_path)
+        _wait_healthy(service)
+        return service
+
+    yield start
+    for process in started:
+        if process.poll() is None:
+            process.terminate()
+            process.wait(30)
+
+
+def _wait_for_state(process, data, stderr_path, timeout=60):
+    deadline = time.monotonic() + timeout
+    while not (pathlib.Path(data) / "run" / "serve.json").exists():
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            raise RuntimeError(f"botify serve did not start:\n{stderr_path.read_text()[-3000:]}")
+        time.sleep(0.05)
+
+
+def _wait_healthy(service, timeout=30):
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            if requests.get(service.url + "/health", timeout=5).status_code == 200:
+                return
+        except requests.ConnectionError:
+            pass
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"botify serve is not healthy:\n{service.stderr()[-3000:]}")
+        time.sleep(0.05)
+
+
+@pytest.fixture
+def botify_server(start_botify):
+    return start_botify()
