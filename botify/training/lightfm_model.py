@@ -94,13 +94,8 @@ def vectors(model, data):
 
 def precision(model, data, k=10):
     """precision@k on the test split, never recommending a user's train tracks."""
-    test = data.test.tocsr()
-    rows = np.flatnonzero(np.diff(test.indptr))
     users, items = vectors(model, data)
-    top = export.top_k(users[rows], items, k, exclude=data.train.tocsr()[rows])
-    lists = dict(zip(rows.tolist(), top.tolist()))
-    relevant = {row: set(test.indices[test.indptr[row] : test.indptr[row + 1]]) for row in rows.tolist()}
-    return metrics.precision_at_k(lists, relevant, k)
+    return _test_precision(data, users, items, k)
 
 
 def fit(data, params=None, epochs=30, patience=3, k=10, seed=0, progress=False):
@@ -156,3 +151,18 @@ def tune(data, trials=10, epochs=30, patience=3, k=10, seed=0, progress=False):
 
     study.optimize(objective, n_trials=trials, show_progress_bar=progress)
     return dataclasses.replace(best["fit"], study=study)
+
+
+def popularity_precision(data, k=10):
+    """precision@k of the most-liked train tracks under the same protocol, the bar to beat."""
+    likes = np.asarray(data.train.tocsr().sum(axis=0), dtype=np.float32).reshape(-1, 1)
+    return _test_precision(data, np.ones((data.train.shape[0], 1), np.float32), likes, k)
+
+
+def _test_precision(data, users, items, k):
+    """precision@k over the test listeners of lists that skip their train tracks."""
+    test = data.test.tocsr()
+    rows = np.flatnonzero(np.diff(test.indptr))
+    top = export.top_k(users[rows], items, k, exclude=data.train.tocsr()[rows])
+    relevant = {row: set(test.indices[test.indptr[row] : test.indptr[row + 1]]) for row in rows.tolist()}
+    return metrics.precision_at_k(dict(zip(rows.tolist(), top.tolist())), relevant, k)

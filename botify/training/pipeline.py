@@ -1,0 +1,104 @@
+"""The whole jobs behind ``botify train`` and the notebooks' one-liners.
+
+Each job reads the event logs (and the public catalog), trains, writes one
+artifact botify can upload, and returns a summary dict: what a notebook
+shows and what the command prints.
+"""
+
+import pathlib
+
+import numpy as np
+import scipy.sparse as sp
+
+from botify import fields
+from botify.training import contextual, data, export, lightfm_model
+
+EXCLUDE = ("none", "seen", "skipped")  # which of a listener's own tracks the per-user lists leave out
+
+
+def collaborative(logs, data_dir="data", out=None, trials=10, epochs=30, seed=0, item_features=False, k=10,
+                  threshold=data.POSITIVE_TIME, test_share=0.2, patience=3, exclude="none", progress=False, say=print):
+    """LightFM top-100 per listener: tune on a train/test split, refit on every positive, export.
+
+    ``exclude`` drops the listener's own tracks from the lists: ``seen``
+    (every track in the logs) or ``skipped`` (never listened beyond ``threshold``).
+    """
+    if exclude not in EXCLUDE:
+        raise ValueError(f"exclude must be one of {', '.join(EXCLUDE)}, not {exclude!r}")
+    events, catalog = data.read_events(logs), data.read_catalog(data_dir)
+    _check_tracks(events, catalog)
+    liked = data.positives(events, threshold)
+    if liked.empty:
+        raise ValueError(f"no track in {logs} was listened to for more than {threshold}")
+    train, test = data.split(liked, test_share, seed)
+    features = data.item_features(catalog, events) if item_features else None
+    items = catalog.index.to_numpy() if item_features else np.unique(liked[fields.TRACK])
+    say(f"{len(events)} events: {len(liked)} positives of {liked[fields.USER].nunique()} listeners "
+        f"on {len(items)} tracks{' with item features' if item_features else ''}")
+    split = lightfm_model.interactions(train, test, items, features)
+    if trials:
+        found = lightfm_model.tune(split, trials, epochs, patience, k, seed, progress)
+    else:
+        found = lightfm_model.fit(split, None, epochs, patience, k, seed, progress)
+    popularity = lightfm_model.popularity_precision(split, k)
+    say(f"best precision@{k} {found.best_score:.4f} after {found.best_epoch} epochs (popularity {popularity:.4f}); "
+        f"refitting on every positive")
+    full = lightfm_model.interactions(liked, None, items, features)
+    final = lightfm_model.fit(full, found.params, found.best_epoch, seed=seed)
+    users, tracks = lightfm_model.vectors(final.model, full)
+    banned = _own_tracks(events, exclude, threshold)
+    exclusion = None if banned is None else export.exclusion_matrix(banned, full.user_ids, full.item_ids)
+    top = export.top_k(users, tracks, export.TOP_SIZE, exclusion, progress)
+    out = pathlib.Path(out or pathlib.Path(data_dir) / "artifacts" / "collaborative.jsonl")
+    export.write_lists(out, fields.USER, full.user_ids, top, full.item_ids)
+    say(f"wrote {len(top)} lists to {out}")
+    return {"out": str(out), "lists": len(top), "params": found.params, "best_epoch": found.best_epoch,
+            f"precision@{k}": found.best_score, f"popularity_precision@{k}": popularity, "curve": found.curve,
+            "study": found.study, "model": final.model, "interactions": full, "item_vectors": tracks}
+
+
+def _own_tracks(events, exclude, threshold):
+    if exclude == "seen":
+        return events[[fields.USER, fields.TRACK]].drop_duplicates()
+    return data.skipped(events, threshold) if exclude == "skipped" else None
+
+
+def contextual_lists(logs, data_dir="data", out=None, epochs=30, seed=0, dim=32, user_aware=False,
+                     context=fields.START, patience=3, progress=False, say=print):
+    """Torch ranker top-100 per start track (never the start track itself), judged against the mean."""
+    events, catalog = data.read_events(logs), data.read_catalog(data_dir)
+    _check_tracks(events, catalog)
+    pairs = data.contextual_pairs(events, context)
+    if pairs.empty:
+        raise ValueError(f"no session in {logs} has a second track to learn from")
+    n_users = int(events[fields.USER].max()) + 1 if user_aware else 0
+    say(f"{len(pairs)} ({context}, track, time) pairs from {len(events)} events")
+    result = contextual.train(pairs, len(catalog), n_users, dim, epochs, patience, seed=seed, progress=progress)
+    say(f"test MSE {result.test_mse:.4f} vs mean baseline {result.baseline_mse:.4f} "
+        f"(best epoch {result.best_epoch})")
+    starts = np.unique(pairs[fields.START])
+    queries, tracks = result.model.vectors()
+    itself = sp.csr_matrix((np.ones(len(starts)), (np.arange(len(starts)), starts)), shape=(len(starts), len(tracks)))
+    top = export.top_k(queries[starts], tracks, export.TOP_SIZE, itself, progress)
+    out = pathlib.Path(out or pathlib.Path(data_dir) / "artifacts" / "contextual.jsonl")
+    export.write_lists(out, fields.TRACK, starts, top, np.arange(len(tracks)))
+    say(f"wrote {len(top)} lists to {out}")
+    return {"out": str(out), "lists": len(top), "test_mse": result.test_mse, "baseline_mse": result.baseline_mse,
+            "best_epoch": result.best_epoch, "curve": result.curve, "model": result.model}
+
+
+def top_tracks(logs, out="data/artifacts/top_tracks.json", size=export.TOP_SIZE, threshold=data.POSITIVE_TIME,
+               say=print):
+    """The popularity artifact: the most-liked tracks of the logs."""
+    tracks = data.top_tracks(data.read_events(logs), size, threshold)
+    path = export.write_top_tracks(out, tracks)
+    say(f"wrote {len(tracks)} top tracks to {path}")
+    return {"out": str(path), "tracks": tracks}
+
+
+def _check_tracks(events, catalog):
+    """Logs and catalog must describe the same world (track ids 0..N-1)."""
+    unknown = np.setdiff1d(events[fields.TRACK].unique(), catalog.index.to_numpy())
+    if len(unknown):
+        raise ValueError(f"{len(unknown)} logged tracks are not in the catalog (e.g. {unknown[0]}): "
+                         f"logs and --data come from different worlds")
