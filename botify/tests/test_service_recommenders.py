@@ -1,0 +1,100 @@
+"""Every recommender honours the contract; each built-in one does its own job and falls back without data."""
+
+import json
+
+import pytest
+
+from botify.service.artifacts import load_artifact
+from botify.service.catalog import load_catalog
+from botify.service.recommenders import Collaborative, Contextual, Random, StickyArtist, TopPop, discover
+from botify.service.store import Store, connect
+
+RECOMMENDERS = discover()
+
+
+@pytest.fixture
+def store(redis_url, data_dir):
+    client = connect(redis_url)
+    load_catalog(client, data_dir / "catalog" / "tracks.jsonl")
+    yield Store(client)
+    client.close()
+
+
+@pytest.fixture
+def artifacts(store, tmp_path):
+    """Load the three artifacts the built-ins read, with some ids outside the catalog mixed in."""
+    files = {
+        "top_tracks.json": json.dumps([29, 28, 999, 27]),
+        "collaborative.jsonl": "\n".join(json.dumps({"user": user, "tracks": [user % 30, 5000]}) for user in range(5)),
+        "contextual.jsonl": "\n".join(json.dumps({"track": track, "tracks": [(track + 1) % 30]}) for track in range(30)),
+    }
+    for name, text in files.items():
+        (tmp_path / name).write_text(text + "\n")
+        load_artifact(store.redis, tmp_path / name, store.catalog_size())
+
+
+def test_discovery_finds_every_built_in_recommender():
+    assert {Random, TopPop, StickyArtist, Collaborative, Contextual} <= set(RECOMMENDERS.values())
+
+
+@pytest.mark.parametrize("name", sorted(RECOMMENDERS))
+@pytest.mark.parametrize("with_data", [True, False], ids=["with-data", "without-data"])
+def test_contract_always_a_known_track(request, store, name, with_data):
+    if with_data:
+        request.getfixturevalue("artifacts")
+    recommender = RECOMMENDERS[name](store, seed=1)
+    for user in range(20):
+        track = recommender.recommend_next(user, user % 30, 0.5)
+        assert type(track) is int and 0 <= track < 30
+
+
+@pytest.mark.parametrize("name", sorted(RECOMMENDERS))
+def test_contract_deterministic_under_a_seed(store, artifacts, name):
+    def run(seed):
+        recommender = RECOMMENDERS[name](store, seed=seed)
+        return [recommender.recommend_next(user, user % 30, 0.9) for user in range(30)]
+
+    assert run(3) == run(3)
+
+
+def test_random_covers_the_catalog(store):
+    recommender = Random(store, seed=0)
+    assert len({recommender.recommend_next(1, 0, 1.0) for _ in range(600)}) == 30
+
+
+def test_top_pop_answers_only_known_popular_tracks(store, artifacts):
+    recommender = TopPop(store, seed=0)
+    assert {recommender.recommend_next(user, 0, 1.0) for user in range(100)} == {27, 28, 29}
+
+
+def test_sticky_artist_stays_with_the_artist_of_the_previous_track(store):
+    recommender = StickyArtist(store, seed=0)
+    answers = {recommender.recommend_next(1, 4, 1.0) for _ in range(100)}
+    assert answers == {14, 24}  # artist 4's other tracks
+
+
+def test_sticky_artist_with_a_single_track_artist_replays_it(redis_url, tmp_path, write_catalog):
+    client = connect(redis_url)
+    load_catalog(client, write_catalog(tmp_path, tracks=3, artists=3))
+    assert StickyArtist(Store(client), seed=0).recommend_next(1, 2, 1.0) == 2
+    client.close()
+
+
+def test_collaborative_serves_the_users_list_and_falls_back_for_others(store, artifacts):
+    recommender = Collaborative(store, seed=0)
+    assert {recommender.recommend_next(3, 0, 1.0) for _ in range(20)} == {3}  # 5000 is not in the catalog
+    assert len({recommender.recommend_next(7, 0, 1.0) for _ in range(100)}) > 5  # no list: random
+
+
+def test_contextual_serves_the_previous_tracks_list(store, artifacts):
+    recommender = Contextual(store, seed=0)
+    assert [recommender.recommend_next(1, track, 1.0) for track in (0, 10, 29)] == [1, 11, 0]
+
+
+def test_a_subclass_serves_another_artifact(store, artifacts, tmp_path):
+    class Other(Contextual):
+        ARTIFACT = "other"
+
+    (tmp_path / "other.jsonl").write_text(json.dumps({"track": 0, "tracks": [17]}) + "\n")
+    load_artifact(store.redis, tmp_path / "other.jsonl", 30)
+    assert Other(store, seed=0).recommend_next(1, 0, 1.0) == 17
