@@ -146,10 +146,11 @@ class _Service:
 def _start_service(folder, args):
     _write_data(folder / "data", args.tracks, args.seed)
     command = [
-        sys.executable, "-m", "botify.cli", "serve", "--data", str(folder / "data"), "--port", "0",
+        str(pathlib.Path(sys.executable).with_name("botify")), "serve", "--data", str(folder / "data"), "--port", "0",
         "--workers", str(args.workers), "--experiment", args.experiment, "--log-dir", str(folder / "log"),
     ]  # fmt: skip
-    process = subprocess.Popen(command, stderr=open(folder / "serve.log", "w"))
+    with open(folder / "serve.log", "w") as log:
+        process = subprocess.Popen(command, stderr=log)
     state = folder / "data" / "run" / "serve.json"
     deadline = time.monotonic() + 120
     while not state.exists():

@@ -27,6 +27,8 @@ from botify.service.catalog import load_catalog
 from botify.service.redis_server import EmbeddedRedis
 from botify.service.store import connect
 
+BOTIFY = str(pathlib.Path(sys.executable).with_name("botify"))  # the console script, as users run it
+
 ARTISTS = 10
 TRACKS = 30
 
@@ -142,13 +144,14 @@ def start_botify(tmp_path_factory):
             data = folder / "data"
             _write_catalog(data)
         log_dir = log_dir or folder / "log"
-        command = [sys.executable, "-m", "botify.cli", "serve", "--data", str(data), "--port", "0",
+        command = [BOTIFY, "serve", "--data", str(data), "--port", "0",
                    "--workers", str(workers), "--experiment", experiment, "--log-dir", str(log_dir), *args]  # fmt: skip
         if redis_url:
             command += ["--redis-url", redis_url]
         environment = {key: value for key, value in os.environ.items() if key != "REDIS_URL"}
         stderr_path = folder / "serve.stderr"
-        process = subprocess.Popen(command, env={**environment, **(env or {})}, stderr=open(stderr_path, "w"))
+        with open(stderr_path, "w") as stderr:
+            process = subprocess.Popen(command, env={**environment, **(env or {})}, stderr=stderr)
         started.append(process)
         _wait_for_state(process, data, stderr_path)
         service = RunningBotify(process, pathlib.Path(data), pathlib.Path(log_dir), stderr_path)

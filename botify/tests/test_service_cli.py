@@ -1,0 +1,106 @@
+"""``botify serve`` as a real subprocess over real HTTP: endpoints, state file, shutdown, start-up errors."""
+
+import json
+import os
+import pathlib
+import signal
+import subprocess
+import sys
+
+import pytest
+import requests
+
+from botify import fields
+from botify.service.server import listen
+
+BOTIFY = str(pathlib.Path(sys.executable).with_name("botify"))  # the console script, as users run it
+
+pytestmark = pytest.mark.slow
+
+
+def serve(*args, env=None):
+    """Run ``botify serve`` expecting it to fail fast; return the finished process."""
+    environment = {key: value for key, value in os.environ.items() if key != "REDIS_URL"}
+    command = [BOTIFY, "serve", *map(str, args)]
+    return subprocess.run(command, capture_output=True, text=True, timeout=60, env={**environment, **(env or {})})
+
+
+def test_serves_every_endpoint_over_http_and_logs_events(botify_server):
+    url = botify_server.url
+    assert requests.get(url + "/").json()["status"] == "alive"
+    assert requests.get(url + "/health").json()["tracks"] == 30
+    assert requests.get(url + "/track/2").json()["artist"] == "artist 2"
+    assert requests.get(url + "/experiments").json()["active"] == "AA"
+    answer = requests.post(url + "/next/4", json={"track": 2, "time": 1.0})
+    assert answer.status_code == 200 and 0 <= answer.json()["track"] < 30
+    assert requests.post(url + "/last/4", json={"track": answer.json()["track"], "time": 0.2}).json() == {"user": 4}
+    bad = requests.post(url + "/next/4", data=b"{oops", headers={"Content-Type": "application/json"})
+    assert bad.status_code == 400 and "error" in bad.json()
+    assert [event[fields.MESSAGE] for event in botify_server.events()] == ["next", "last"]
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_a_signal_stops_workers_and_the_embedded_redis_and_removes_the_state(start_botify, sig):
+    service = start_botify(workers=1)
+    socket_path = pathlib.Path(service.redis_url.removeprefix("unix://"))
+    assert socket_path.exists() and (service.data / "run" / "serve.json").exists()
+    assert service.stop(sig) == 0
+    assert not socket_path.exists() and not socket_path.parent.exists()
+    assert not (service.data / "run" / "serve.json").exists()
+    assert "embedded Redis stopped" in service.stderr()
+
+
+def test_the_state_file_tells_where_the_service_and_its_redis_are(botify_server):
+    state = json.loads((botify_server.data / "run" / "serve.json").read_text())
+    assert state["url"] == botify_server.url and state["redis_url"].startswith("unix://")
+    assert state["pid"] == botify_server.process.pid
+
+
+def test_catalog_and_artifacts_are_loaded_with_progress_in_the_log(start_botify, tmp_path, write_catalog):
+    data = tmp_path / "data"
+    write_catalog(data)
+    (data / "artifacts").mkdir()
+    (data / "artifacts" / "top_tracks.json").write_text("[3, 2, 1]")
+    service = start_botify(data=data, experiment="TOP_POP")
+    assert requests.get(service.url + "/health").json()["artifacts"] == {"top_tracks": {"kind": "popularity", "size": 3}}
+    log = service.stderr()
+    assert "catalog: 30 tracks by 10 artists loaded" in log and "artifact top_tracks (popularity, 3 entries)" in log
+    assert "Booting worker" in log and "Listening at: " + service.url in log
+
+
+def test_a_taken_port_is_one_line_and_exit_2(data_dir):
+    taken = listen("127.0.0.1", 0)
+    port = taken.getsockname()[1]
+    result = serve("--data", data_dir, "--port", port)
+    taken.close()
+    assert result.returncode == 2
+    assert result.stderr.strip() == f"botify serve: error: cannot listen on 127.0.0.1:{port}: the port is already in use"
+
+
+def test_a_missing_catalog_is_one_line_and_exit_2(tmp_path):
+    result = serve("--data", tmp_path / "nothing", "--port", 0)
+    assert result.returncode == 2
+    assert result.stderr.startswith("botify serve: error: catalog not found:") and "Traceback" not in result.stderr
+
+
+def test_a_malformed_catalog_is_one_line_and_exit_2(tmp_path):
+    (tmp_path / "catalog").mkdir()
+    (tmp_path / "catalog" / "tracks.jsonl").write_text("{oops\n")
+    result = serve("--data", tmp_path, "--port", 0)
+    assert result.returncode == 2 and "tracks.jsonl:1: not JSON" in result.stderr
+    assert "Traceback" not in result.stderr and not (tmp_path / "run" / "serve.json").exists()
+
+
+def test_an_unknown_experiment_is_one_line_and_exit_2(data_dir):
+    result = serve("--data", data_dir, "--experiment", "NOPE")
+    assert result.returncode == 2 and "unknown experiment 'NOPE'" in result.stderr
+
+
+def test_an_unreachable_external_redis_is_one_line_and_exit_2(data_dir, tmp_path):
+    result = serve("--data", data_dir, "--port", 0, "--redis-url", f"unix://{tmp_path}/none.sock")
+    assert result.returncode == 2 and "cannot reach Redis" in result.stderr
+
+
+def test_a_second_service_on_the_same_data_is_refused(botify_server):
+    result = serve("--data", botify_server.data, "--port", 0)
+    assert result.returncode == 2 and "already runs on" in result.stderr
