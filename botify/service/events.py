@@ -19,6 +19,7 @@ import threading
 from flask import current_app
 
 DEFAULT_MAX_BYTES = 100 * 1024 * 1024
+_creating = threading.Lock()
 
 
 class EventLog:
@@ -72,9 +73,16 @@ def init_app(app):
 
 
 def get_event_log():
-    """The event log of the current app in this process (a new file after a fork)."""
+    """The event log of the current app in this process (a new file after a fork).
+
+    Created under a lock: two threads each opening their own writer on the same
+    file would rotate it behind each other's back.
+    """
     log = current_app.extensions.get("botify.events")
     if log is None or log.pid != os.getpid():
-        log = EventLog(current_app.config["LOG_DIR"], current_app.config["EVENT_LOG_MAX_BYTES"])
-        current_app.extensions["botify.events"] = log
+        with _creating:
+            log = current_app.extensions.get("botify.events")
+            if log is None or log.pid != os.getpid():
+                log = EventLog(current_app.config["LOG_DIR"], current_app.config["EVENT_LOG_MAX_BYTES"])
+                current_app.extensions["botify.events"] = log
     return log

@@ -58,3 +58,20 @@ def test_threads_never_interleave_or_lose_lines(tmp_path):
     log.close()
     events = read_all(tmp_path)
     assert sorted((event["thread"], event["index"]) for event in events) == [(t, i) for t in range(8) for i in range(300)]
+
+
+def test_threads_of_one_app_share_a_single_writer(app):
+    from botify.service.events import get_event_log
+
+    writers = []
+
+    def first_request():
+        with app.app_context():
+            writers.append(get_event_log())
+
+    threads = [threading.Thread(target=first_request) for _ in range(16)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len({id(writer) for writer in writers}) == 1

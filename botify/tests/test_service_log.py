@@ -18,12 +18,10 @@ def test_every_request_is_logged_exactly_once_across_workers_and_rotation(start_
     service = start_botify(workers=3, env={"BOTIFY_EVENT_LOG_MAX_BYTES": "5000"})
 
     def send(client):
-        session = requests.Session()
-        for user in range(client, REQUESTS, CLIENTS):
+        for user in range(client, REQUESTS, CLIENTS):  # a connection per request spreads them over the workers
             message = "next" if user % 2 else "last"
-            answer = session.post(f"{service.url}/{message}/{user}", json={"track": user % 30, "time": 0.5}, timeout=30)
+            answer = requests.post(f"{service.url}/{message}/{user}", json={"track": user % 30, "time": 0.5}, timeout=30)
             assert answer.status_code == 200, answer.text
-        session.close()
 
     with concurrent.futures.ThreadPoolExecutor(CLIENTS) as pool:
         list(pool.map(send, range(CLIENTS)))
