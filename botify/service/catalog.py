@@ -8,10 +8,11 @@ import json
 import logging
 
 from botify import fields
-from botify.service.store import CATALOG_ARTISTS, CATALOG_SIZE, CATALOG_TRACKS
+from botify.service.store import CATALOG_ARTIST_OF, CATALOG_ARTISTS, CATALOG_SIZE, CATALOG_TRACKS
 
 BATCH = 5000
 LOADING = ":loading"
+KEYS = (CATALOG_TRACKS, CATALOG_ARTISTS, CATALOG_ARTIST_OF)
 
 
 class CatalogError(ValueError):
@@ -45,19 +46,22 @@ def _parse(path, number, line):
 def load_catalog(client, path, logger=None):
     """Load every track and the artist index; return the number of tracks."""
     logger = logger or logging.getLogger(__name__)
-    client.delete(CATALOG_TRACKS + LOADING, CATALOG_ARTISTS + LOADING)
-    artists, batch, size = {}, {}, 0
+    client.delete(*(key + LOADING for key in KEYS))
+    artists, batch, artist_of, size = {}, {}, {}, 0
     for record in read_tracks(path):
-        batch[record[fields.TRACK]] = json.dumps(record)
-        artists.setdefault(record[fields.ARTIST], []).append(record[fields.TRACK])
+        track, artist = record[fields.TRACK], record[fields.ARTIST]
+        batch[track], artist_of[track] = json.dumps(record), artist
+        artists.setdefault(artist, []).append(track)
         size += 1
         if len(batch) == BATCH:
             _write(client, CATALOG_TRACKS + LOADING, batch)
+            _write(client, CATALOG_ARTIST_OF + LOADING, artist_of)
             logger.info("catalog: %d tracks loaded", size)
-            batch = {}
+            batch, artist_of = {}, {}
     if size == 0:
         raise CatalogError(f"catalog {path} has no tracks")
     _write(client, CATALOG_TRACKS + LOADING, batch)
+    _write(client, CATALOG_ARTIST_OF + LOADING, artist_of)
     _write(client, CATALOG_ARTISTS + LOADING, {artist: json.dumps(ids) for artist, ids in artists.items()})
     _swap_in(client, size)
     logger.info("catalog: %d tracks by %d artists loaded from %s", size, len(artists), path)
@@ -77,7 +81,7 @@ def _write(client, key, mapping):
 
 def _swap_in(client, size):
     pipe = client.pipeline(transaction=True)
-    pipe.rename(CATALOG_TRACKS + LOADING, CATALOG_TRACKS)
-    pipe.rename(CATALOG_ARTISTS + LOADING, CATALOG_ARTISTS)
+    for key in KEYS:
+        pipe.rename(key + LOADING, key)
     pipe.set(CATALOG_SIZE, size)
     pipe.execute()

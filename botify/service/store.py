@@ -8,6 +8,7 @@ Keys:
     catalog:size            number of tracks N (ids are 0..N-1)
     catalog:tracks          hash  track id -> JSON track metadata
     catalog:artists         hash  artist   -> JSON list of the artist's track ids
+    catalog:artist_of       hash  track id -> artist name
     artifacts               hash  name     -> JSON {"kind": ..., "size": ...}
     artifact:<name>         hash  user/track id -> JSON list (per-user, per-track)
                             or a string JSON list (popularity)
@@ -24,7 +25,15 @@ from redis.retry import Retry
 CATALOG_SIZE = "catalog:size"
 CATALOG_TRACKS = "catalog:tracks"
 CATALOG_ARTISTS = "catalog:artists"
+CATALOG_ARTIST_OF = "catalog:artist_of"
 ARTIFACTS = "artifacts"
+
+# the tracks of the artist of a track, in one round trip instead of two
+ARTIST_TRACKS_OF = """
+local artist = redis.call('HGET', KEYS[1], ARGV[1])
+if not artist then return false end
+return redis.call('HGET', KEYS[2], artist)
+"""
 
 # the exceptions that mean "Redis is unavailable" (answered with 503)
 UNAVAILABLE = (redis.ConnectionError, redis.TimeoutError, redis.BusyLoadingError)
@@ -51,6 +60,7 @@ class Store:
         self.redis = client
         self.pid = os.getpid()
         self._catalog_size = 0
+        self._artist_tracks_of = client.register_script(ARTIST_TRACKS_OF)
 
     def ping(self):
         return self.redis.ping()
@@ -67,6 +77,10 @@ class Store:
 
     def artist_tracks(self, artist):
         return _loads(self.redis.hget(CATALOG_ARTISTS, artist)) or []
+
+    def artist_tracks_of(self, track):
+        """Every track by the artist of ``track`` (None if the track is unknown)."""
+        return _loads(self._artist_tracks_of(keys=[CATALOG_ARTIST_OF, CATALOG_ARTISTS], args=[track]))
 
     def popularity(self, name):
         """A popularity artifact: track ids, most popular first (None if not loaded)."""

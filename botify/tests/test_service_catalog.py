@@ -23,7 +23,8 @@ def test_loads_tracks_artists_and_size(client, data_dir):
     assert store.catalog_size() == 30
     assert store.track(7)["title"] == "song 7"
     assert store.artist_tracks("artist 7") == [7, 17, 27]
-    assert store.track(30) is None
+    assert store.artist_tracks_of(17) == [7, 17, 27]
+    assert store.track(30) is None and store.artist_tracks_of(30) is None
 
 
 def test_progress_goes_to_the_log_in_batches(client, tmp_path, write_catalog, monkeypatch, caplog):
@@ -40,7 +41,7 @@ def test_a_reload_replaces_the_previous_catalog(client, tmp_path, write_catalog)
     load_catalog(client, write_catalog(tmp_path / "small", tracks=12, artists=4))
     store = Store(client)
     assert store.catalog_size() == 12 and store.track(20) is None
-    assert store.artist_tracks("artist 5") == []
+    assert store.artist_tracks("artist 5") == [] and store.artist_tracks_of(20) is None
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,5 @@
 """StickyArtist: keep playing the artist the listener just heard."""
 
-from botify import fields
 from botify.service.recommenders.base import Recommender
 
 
@@ -8,9 +7,8 @@ class StickyArtist(Recommender):
     """Another track by the artist of ``prev_track`` (the same one only if the artist has no other)."""
 
     def recommend_next(self, user, prev_track, prev_track_time):
-        track = self.store.track(prev_track)
-        if track is None:
+        tracks = self.store.artist_tracks_of(prev_track)
+        if not tracks:
             return self.random_track()
-        tracks = self.store.artist_tracks(track[fields.ARTIST])
         others = [other for other in tracks if other != prev_track]
         return self.pick(others or tracks)
