@@ -114,5 +114,5 @@ def _users(rng, n_users, popularity):
         "consume_sharpness": np.round(rng.uniform(8.0, 14.0, n_users), 4),
         "session_budget": rng.integers(3, 9, n_users),
         "artist_discount_gamma": np.round(rng.uniform(0.6, 0.95, n_users), 4),
-        "activity": np.round(rng.pareto(1.2, n_users) + 0.05, 4),
+        "activity": np.round(rng.lognormal(0.0, 1.5, n_users), 4),
     }

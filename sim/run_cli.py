@@ -1,0 +1,61 @@
+"""``sim run``: simulate days of listening sessions against botify or an in-process agent."""
+
+from sim.cli import UsageError
+
+
+def configure(parser):
+    parser.add_argument("--world", default="data", help="data folder made by `sim world` (default: data)")
+    parser.add_argument("--episodes", type=int, default=1000, help="sessions per day (default: 1000)")
+    parser.add_argument("--days", type=int, default=1, help="days to simulate (default: 1)")
+    parser.add_argument("--processes", type=int, default=1, help="parallel processes (default: 1)")
+    parser.add_argument("--seed", type=int, default=0, help="traffic seed (default: 0)")
+    parser.add_argument("--agent", default="remote",
+                        help="remote, random, sticky_artist, top_pop, oracle, console or module:Class (default: remote)")
+    parser.add_argument("--url", default="http://127.0.0.1:5000", help="botify URL for --agent remote")
+    parser.add_argument("--csv", help="write one row of stats per episode to this CSV file")
+    parser.add_argument("--config", help="listener config JSON (cap, fatigue, churn, hype, drift...)")
+    for flag, text in [("churn", "users may leave for good after bad sessions"),
+                       ("hype", "a few random tracks get a daily appeal boost"),
+                       ("drift", "track appeal drifts from day to day")]:
+        parser.add_argument(f"--{flag}", action="store_true", help=text)
+    parser.add_argument("--interactive", action="store_true", help="ask before starting each next day")
+    parser.add_argument("--quiet", action="store_true", help="no progress bars")
+
+
+def run(args):
+    from sim.api import run_days
+    from sim.config import load_config
+    from sim.report import day_table
+    from sim.world import load_world
+
+    config = load_config(args.config, churn=args.churn, hype=args.hype, drift=args.drift)
+    world = load_world(args.world) if args.processes == 1 else args.world
+    if args.processes > 1:
+        load_world(args.world)  # fail here, in one line, rather than in every worker
+    results = run_days(
+        world, args.agent, args.episodes, args.days, args.processes, args.seed, args.url, config,
+        progress=not args.quiet and args.agent != "console",
+        between_days=_ask_between_days if args.interactive else None,
+    )
+    print(day_table(results))
+    if args.csv:
+        _write_csv(results, args.csv)
+    return 1 if any(result.stopped for result in results) else 0
+
+
+def _ask_between_days(day):
+    answer = input(f"start day {day}? [Enter = yes, q = stop] ").strip().lower()
+    return answer not in {"q", "quit", "n", "no"}
+
+
+def _write_csv(results, path):
+    import pandas as pd
+
+    from sim.api import COLUMNS
+
+    rows = [row for result in results for row in result.rows]
+    try:
+        pd.DataFrame(rows, columns=COLUMNS).to_csv(path, index=False)
+    except OSError as error:
+        raise UsageError(f"cannot write {path}: {error.strerror}") from None
+    print(f"episodes: {len(rows)} rows -> {path}")
