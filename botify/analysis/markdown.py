@@ -1,0 +1,59 @@
+"""report.md: the experiment's verdict as a Markdown page students can paste from.
+
+Kept apart from the analysis so the page's wording can change without touching
+any statistics.
+"""
+
+from botify.analysis.effects import __doc__ as METHOD
+from botify.fields import TREATMENT
+
+
+def render(analysis, verdicts, images):
+    """The whole page; ``images`` are the effects and sessions PNG file names (same folder)."""
+    effects = analysis.effects
+    alpha = effects.attrs.get("alpha", 0.05)
+    kind = "A/A check: the control users split in two random halves" if analysis.aa else "A/B test"
+    parts = [
+        f"# {analysis.experiment}: {kind}",
+        f"Logs: `{analysis.logs}`. Users: {len(analysis.metrics):,}; sessions: {len(analysis.sessions):,}.",
+        f"![effects]({images[0]})",
+        "## Effects",
+        _effects_table(effects, verdicts, alpha),
+        "## Trust checks",
+        _trust(analysis),
+        "## Sessions over the experiment",
+        f"![sessions]({images[1]})",
+        "## Method",
+        " ".join(METHOD.split("\n\n", 1)[1].split()),
+    ]
+    return "\n\n".join(parts) + "\n"
+
+
+def _effects_table(effects, verdicts, alpha):
+    header = (f"| metric | arm | control | treatment | effect | {100 * (1 - alpha):.0f}% CI | p | p (Holm) | verdict |\n"
+              "|---|---|--:|--:|--:|--:|--:|--:|---|")
+    rows = [
+        f"| {row.metric} | {getattr(row, TREATMENT)} | {row.control_mean:.4g} | {row.treatment_mean:.4g} "
+        f"| {row.effect:+.2f}% | [{row.ci_low:+.2f}%, {row.ci_high:+.2f}%] | {row.p_value:.3g} "
+        f"| {row.p_holm:.3g} | **{verdict}** |"
+        for row, verdict in zip(effects.itertuples(index=False), verdicts)
+    ]
+    return "\n".join([header, *rows])
+
+
+def _trust(analysis):
+    trust = analysis.srm
+    lines = ["| arm | users | sessions | expected users |", "|---|--:|--:|--:|"]
+    lines += [f"| {row[TREATMENT]} | {row.users:,} | {row.sessions:,} | {row.expected_users:,.0f} |"
+              for _, row in trust["arms"].iterrows()]
+    status = "**MISMATCH: users were lost or moved unevenly; do not trust the effects**" if trust["mismatch"] else "ok"
+    lines.append("")
+    lines.append(f"- Sample ratio mismatch (chi-square of users per arm vs the split): "
+                 f"chi2 = {trust['chi2']:.2f}, p = {trust['p_value']:.3g} → {status}")
+    incomplete = analysis.sessions.attrs.get("incomplete_sessions", 0)
+    lines.append(f"- Sessions without a `last` yet (dropped): {incomplete:,}")
+    lines.append(f"- Truncated log lines skipped: {analysis.truncated_lines}")
+    for metric, note in analysis.cuped.items():
+        lines.append(f"- CUPED on {metric}: theta = {note['theta']:.3g}, users with pre-period data "
+                     f"{100 * note['covered']:.0f}%, variance reduced by {100 * note['variance_reduction']:.0f}%")
+    return "\n".join(lines)

@@ -1,0 +1,109 @@
+"""The pictures of an A/B test: the effects plot (the "A/B screenshot") and session curves.
+
+Figures are built on ``matplotlib.figure.Figure`` directly, not pyplot: no
+global state, no GUI backend needed to save a PNG, and a notebook still shows
+the returned figure inline.
+"""
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from botify.fields import CONTROL, MEAN_REQUEST_LATENCY, START, TIME, TRACKS, TREATMENT
+
+GREEN, RED, GREY = "#1a9850", "#d73027", "#8c8c8c"
+LOWER_IS_BETTER = {MEAN_REQUEST_LATENCY}
+ARM_COLORS = ("#4c72b0", "#dd8452", "#55a868", "#c44e52", "#8172b3", "#937860")
+_MAX_POINTS = 2000
+
+
+def verdict_color(metric, effect, significant):
+    """Green for a significant improvement, red for a significant harm, grey otherwise."""
+    if not significant or np.isnan(effect):
+        return GREY
+    better = effect < 0 if metric in LOWER_IS_BETTER else effect > 0
+    return GREEN if better else RED
+
+
+def effects_plot(effects, title="", path=None):
+    """Point estimate and CI (in % of control) per metric and treatment, coloured by verdict."""
+    treatments = list(dict.fromkeys(effects[TREATMENT]))
+    metrics = list(dict.fromkeys(effects["metric"]))
+    corrected = len(treatments) > 1
+    fig = Figure(figsize=(10, 1.1 + 0.62 * len(metrics) * len(treatments)), dpi=120, layout="constrained")
+    ax = fig.add_subplot()
+    labels = []
+    for y, row in enumerate(effects.itertuples(index=False)):
+        significant = row.significant_holm if corrected else row.significant
+        color = verdict_color(row.metric, row.effect, significant)
+        ax.plot([row.ci_low, row.ci_high], [y, y], color=color, lw=3, solid_capstyle="round")
+        ax.plot(row.effect, y, "o", color=color, ms=9, mec="white", mew=1.5)
+        labels.append(f"{row.metric}" + (f"  ({getattr(row, TREATMENT)})" if corrected else ""))
+        ax.annotate(_estimate_text(row, corrected), (1.01, y), xycoords=("axes fraction", "data"),
+                    va="center", fontsize=10, color=color, family="monospace")
+    _style_effects_axes(ax, labels, effects)
+    control = effects.attrs.get("control", CONTROL)
+    alpha = effects.attrs.get("alpha", 0.05)
+    heading = f"{title}: {', '.join(treatments)} vs {control}" if title else f"{', '.join(treatments)} vs {control}"
+    ax.set_title(f"{heading}\nrelative effect, {100 * (1 - alpha):.0f}% Welch CI"
+                 + ("; colour after Holm correction" if corrected else ""), fontsize=12, loc="left")
+    return _save(fig, path)
+
+
+def _estimate_text(row, corrected):
+    p_value = row.p_holm if corrected else row.p_value
+    return f"{row.effect:+6.1f}% [{row.ci_low:+.1f}, {row.ci_high:+.1f}]  p={p_value:.3g}"
+
+
+def _style_effects_axes(ax, labels, effects):
+    ax.axvline(0, color="black", lw=1)
+    ax.set_yticks(range(len(labels)), labels, fontsize=11)
+    ax.set_ylim(len(labels) - 0.5, -0.5)
+    ax.set_xlabel("effect vs control, %")
+    ax.grid(axis="x", color="#dddddd")
+    ax.set_axisbelow(True)
+    for side in ("top", "right", "left"):
+        ax.spines[side].set_visible(False)
+    low, high = np.nanmin(effects["ci_low"].to_numpy()), np.nanmax(effects["ci_high"].to_numpy())
+    if np.isfinite(low) and np.isfinite(high):
+        pad = max(high - low, 1.0) * 0.08
+        ax.set_xlim(min(low, 0) - pad, max(high, 0) + pad)
+
+
+def session_plots(sessions, experiment, path=None):
+    """Cumulative mean session time and tracks per treatment over the experiment's hours."""
+    fig = Figure(figsize=(11, 4.2), dpi=120, layout="constrained")
+    axes = fig.subplots(1, 2)
+    hours = (sessions[START] - sessions[START].min()) / 3_600_000
+    arms = sorted(sessions[experiment].dropna().unique())
+    for ax, metric, label in ((axes[0], TIME, "session time (tracks listened)"), (axes[1], TRACKS, "tracks per session")):
+        for color, arm in zip(ARM_COLORS, arms):
+            chosen = (sessions[experiment] == arm).to_numpy()
+            x, mean, half = _cumulative(hours.to_numpy()[chosen], sessions[metric].to_numpy(dtype=float)[chosen])
+            ax.plot(x, mean, color=color, lw=2, label=f"{arm} ({chosen.sum():,} sessions)")
+            ax.fill_between(x, mean - half, mean + half, color=color, alpha=0.15, lw=0)
+        ax.set_title(f"cumulative mean {label}", fontsize=11, loc="left")
+        ax.set_xlabel("hours since the first session")
+        ax.grid(color="#dddddd")
+        ax.legend(frameon=False, fontsize=9)
+    fig.suptitle(f"{experiment}: sessions over the experiment (band: ±1.96 SE of the mean)", fontsize=12)
+    return _save(fig, path)
+
+
+def _cumulative(x, values):
+    """Running mean and 95% half-width after each session, thinned to at most _MAX_POINTS."""
+    count = np.arange(1, len(values) + 1)
+    mean = np.cumsum(values) / count
+    second = np.cumsum(values**2) / count
+    with np.errstate(invalid="ignore", divide="ignore"):
+        sd = np.sqrt(np.maximum(second - mean**2, 0) * count / np.maximum(count - 1, 1))
+        half = 1.96 * sd / np.sqrt(count)
+    keep = np.unique(np.linspace(0, len(values) - 1, min(len(values), _MAX_POINTS)).astype(int))
+    start = min(len(values) - 1, max(9, len(values) // 100)) if len(values) else 0
+    keep = keep[keep >= start]
+    return x[keep], mean[keep], half[keep]
+
+
+def _save(fig, path):
+    if path is not None:
+        fig.savefig(path)
+    return fig
