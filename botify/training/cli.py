@@ -1,6 +1,6 @@
 """``botify train lightfm|contextual|top``: logs in, one recommendation artifact out.
 
-Examples::
+Examples:
 
     botify train lightfm --logs log --data data --trials 20 --epochs 30
     botify train contextual --logs log --data data --user-aware

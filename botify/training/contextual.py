@@ -20,27 +20,48 @@ from botify import fields
 
 
 class ContextualRanker(nn.Module):
-    """Embeddings of start tracks (context), candidate tracks and optionally users."""
+    """Embeddings of start tracks (context), candidate tracks and optionally users.
 
-    def __init__(self, n_tracks, n_users=0, dim=32, seed=0):
+    With the catalog's ``artists`` and ``genres`` (integer codes per track) a
+    track's context and candidate vectors are sums of track, artist and genre
+    embeddings, so a rarely played track still inherits what its artist and
+    genre taught the model.
+    """
+
+    def __init__(self, n_tracks, n_users=0, dim=32, seed=0, artists=None, genres=None):
         super().__init__()
         generator = torch.Generator().manual_seed(seed)
-        self.context = nn.Embedding(n_tracks, dim)
-        self.track = nn.Embedding(n_tracks, dim)
-        self.bias = nn.Embedding(n_tracks, 1)
+        sizes = {"track": n_tracks}
+        for level, codes in (("artist", artists), ("genre", genres)):
+            if codes is not None:
+                self.register_buffer(f"{level}_of", torch.as_tensor(np.asarray(codes, np.int64)))
+                sizes[level] = int(np.max(codes)) + 1
+        self.context = nn.ModuleDict({level: nn.Embedding(size, dim) for level, size in sizes.items()})
+        self.candidate = nn.ModuleDict({level: nn.Embedding(size, dim) for level, size in sizes.items()})
+        self.bias = nn.ModuleDict({level: nn.Embedding(size, 1) for level, size in sizes.items()})
         self.user = nn.Embedding(n_users, dim) if n_users else None
         self.mean = nn.Parameter(torch.zeros(()))
-        for table in (self.context, self.track):
-            nn.init.normal_(table.weight, std=0.1, generator=generator)
-        for table in (self.bias, self.user):
-            if table is not None:
-                nn.init.zeros_(table.weight)
+        for table in [*self.context.values(), *self.candidate.values()]:
+            nn.init.normal_(table.weight, std=0.01, generator=generator)
+        for table in [*self.bias.values(), *([self.user] if n_users else [])]:
+            nn.init.zeros_(table.weight)
+
+    def _sum(self, tables, tracks):
+        return sum(table(tracks if level == "track" else getattr(self, f"{level}_of")[tracks])
+                   for level, table in tables.items())
 
     def forward(self, start, track, user=None):
-        query = self.context(start)
+        query = self._sum(self.context, start)
         if self.user is not None:
             query = query + self.user(user)
-        return (query * self.track(track)).sum(-1) + self.bias(track).squeeze(-1) + self.mean
+        score = (query * self._sum(self.candidate, track)).sum(-1)
+        return score + self._sum(self.bias, track).squeeze(-1) + self.mean
+
+    def decayed(self):
+        """Parameters of the many-rowed tables (tracks, artists, users) that weight decay keeps small."""
+        tables = [self.context, self.candidate, self.bias]
+        found = [table[level].weight for table in tables for level in table if level != "genre"]
+        return found + ([self.user.weight] if self.user is not None else [])
 
     def vectors(self):
         """(context vectors, track vectors) whose dot products rank like the model for one start track.
@@ -49,11 +70,13 @@ class ContextualRanker(nn.Module):
         adds the average listener, since a per-track list has no user.
         """
         with torch.no_grad():
-            context = self.context.weight
+            tracks = torch.arange(len(self.context["track"].weight))
+            context = self._sum(self.context, tracks)
             if self.user is not None:
                 context = context + self.user.weight.mean(0)
             ones = torch.ones(len(context), 1)
-            return (torch.hstack([context, ones]).numpy(), torch.hstack([self.track.weight, self.bias.weight]).numpy())
+            candidates = torch.hstack([self._sum(self.candidate, tracks), self._sum(self.bias, tracks)])
+            return torch.hstack([context, ones]).numpy(), candidates.numpy()
 
 
 @dataclasses.dataclass
@@ -89,18 +112,25 @@ def mse(model, pairs):
         return float(((model(start, track, user) - time) ** 2).mean())
 
 
-def train(pairs, n_tracks, n_users=0, dim=32, epochs=30, patience=3, batch_size=1024, lr=0.01, seed=0, progress=False):
+def train(pairs, n_tracks, n_users=0, dim=32, epochs=30, patience=3, batch_size=1024, lr=0.003,
+          weight_decay=10.0, artists=None, genres=None, seed=0, progress=False):
     """Fit a :class:`ContextualRanker` on (user, start, track, time) pairs.
 
-    ``n_users`` > 0 makes it user-aware (user ids must be below it). Stops
-    after ``patience`` epochs without a better validation MSE and returns the
-    best model.
+    ``n_users`` > 0 makes it user-aware (user ids must be below it). Logs are
+    sparse (most pairs are seen once), so the per-track, per-artist and
+    per-user tables get strong decoupled weight decay (AdamW) and training
+    stops after ``patience`` epochs without a better validation MSE.
     """
     train_pairs, val_pairs, test_pairs = split(pairs, seed=seed)
-    model = ContextualRanker(n_tracks, n_users, dim, seed)
+    model = ContextualRanker(n_tracks, n_users, dim, seed, artists, genres)
     with torch.no_grad():
         model.mean.fill_(float(train_pairs[fields.TIME].mean()))
-    optimizer = torch.optim.Adam(model.parameters(), lr=lr)
+    decayed = {id(parameter) for parameter in model.decayed()}
+    groups = [
+        {"params": model.decayed(), "weight_decay": weight_decay},
+        {"params": [p for p in model.parameters() if id(p) not in decayed], "weight_decay": 0.0},
+    ]
+    optimizer = torch.optim.AdamW(groups, lr=lr)
     generator = torch.Generator().manual_seed(seed)
     data = tensors(train_pairs)
     best, best_epoch, curve = model, 0, []

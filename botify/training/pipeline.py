@@ -8,6 +8,7 @@ shows and what the command prints.
 import pathlib
 
 import numpy as np
+import pandas as pd
 import scipy.sparse as sp
 
 from botify import fields
@@ -64,8 +65,11 @@ def _own_tracks(events, exclude, threshold):
 
 
 def contextual_lists(logs, data_dir="data", out=None, epochs=30, seed=0, dim=32, user_aware=False,
-                     context=fields.START, patience=3, progress=False, say=print):
-    """Torch ranker top-100 per start track (never the start track itself), judged against the mean."""
+                     context=fields.START, patience=3, options=None, progress=False, say=print):
+    """Torch ranker top-100 for every catalog track (never the track itself), judged against the mean.
+
+    ``options`` go to :func:`botify.training.contextual.train` (lr, weight_decay, batch_size).
+    """
     events, catalog = data.read_events(logs), data.read_catalog(data_dir)
     _check_tracks(events, catalog)
     pairs = data.contextual_pairs(events, context)
@@ -73,10 +77,11 @@ def contextual_lists(logs, data_dir="data", out=None, epochs=30, seed=0, dim=32,
         raise ValueError(f"no session in {logs} has a second track to learn from")
     n_users = int(events[fields.USER].max()) + 1 if user_aware else 0
     say(f"{len(pairs)} ({context}, track, time) pairs from {len(events)} events")
-    result = contextual.train(pairs, len(catalog), n_users, dim, epochs, patience, seed=seed, progress=progress)
+    result = contextual.train(pairs, len(catalog), n_users, dim, epochs, patience, seed=seed, progress=progress,
+                              **catalog_codes(catalog), **(options or {}))
     say(f"test MSE {result.test_mse:.4f} vs mean baseline {result.baseline_mse:.4f} "
         f"(best epoch {result.best_epoch})")
-    starts = np.unique(pairs[fields.START])
+    starts = np.arange(len(catalog))  # unseen tracks still have artist and genre context
     queries, tracks = result.model.vectors()
     itself = sp.csr_matrix((np.ones(len(starts)), (np.arange(len(starts)), starts)), shape=(len(starts), len(tracks)))
     top = export.top_k(queries[starts], tracks, export.TOP_SIZE, itself, progress)
@@ -85,6 +90,11 @@ def contextual_lists(logs, data_dir="data", out=None, epochs=30, seed=0, dim=32,
     say(f"wrote {len(top)} lists to {out}")
     return {"out": str(out), "lists": len(top), "test_mse": result.test_mse, "baseline_mse": result.baseline_mse,
             "best_epoch": result.best_epoch, "curve": result.curve, "model": result.model}
+
+
+def catalog_codes(catalog):
+    """Integer artist and genre codes per track, the shared levels of the contextual ranker."""
+    return {"artists": pd.factorize(catalog[fields.ARTIST])[0], "genres": pd.factorize(catalog[fields.GENRE])[0]}
 
 
 def top_tracks(logs, out="data/artifacts/top_tracks.json", size=export.TOP_SIZE, threshold=data.POSITIVE_TIME,
