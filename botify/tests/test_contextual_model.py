@@ -6,6 +6,7 @@ import pytest
 import torch
 
 from botify import fields
+from botify.analysis import load_events
 from botify.training import contextual, data, export, synthetic
 
 
@@ -16,7 +17,7 @@ FAST = {"lr": 0.03, "weight_decay": 0.1}  # the planted logs are small and dense
 def pairs(tmp_path_factory):
     log = tmp_path_factory.mktemp("log")
     synthetic.write_logs(log, n_sessions=500, seed=2)
-    return data.contextual_pairs(data.read_events(log))
+    return data.contextual_pairs(load_events(log))
 
 
 def test_split_is_seeded_and_complete(pairs):

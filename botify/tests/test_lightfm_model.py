@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from botify import fields
+from botify.analysis import load_events
 from botify.training import data, lightfm_model, metrics, synthetic
 
 
@@ -12,7 +13,7 @@ def planted(tmp_path_factory):
     root = tmp_path_factory.mktemp("planted")
     synthetic.write_logs(root / "log", n_sessions=600, seed=1)
     synthetic.write_catalog(root / "data", synthetic.planted_catalog())
-    events = data.read_events(root / "log")
+    events = load_events(root / "log")
     train, test = data.split(data.positives(events), seed=1)
     features = data.item_features(data.read_catalog(root / "data"), events)
     return train, test, features

@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from botify import fields
+from botify.analysis import load_events
 from botify.training import data, synthetic
 
 
@@ -31,16 +32,7 @@ def events(tmp_path):
         event(4, 2, 20, 1.0), event(5, 1, 10, 1.0), event(6, 2, 21, 0.85, fields.LAST),
         event(7, 1, 11, 0.95), event(8, 1, 13, 0.5, fields.LAST),
     ])
-    return data.read_events(tmp_path / "log")
-
-
-def test_read_events_takes_rotated_files_in_time_order(events):
-    assert events[fields.TIMESTAMP].tolist() == list(range(1, 9))
-
-
-def test_read_events_without_files_is_a_clear_error(tmp_path):
-    with pytest.raises(FileNotFoundError, match="no events"):
-        data.read_events(tmp_path)
+    return load_events(tmp_path / "log")
 
 
 def test_positives_are_deduplicated_pairs_above_the_threshold(events):
@@ -51,7 +43,7 @@ def test_positives_are_deduplicated_pairs_above_the_threshold(events):
 
 def test_every_session_gives_at_least_one_positive(tmp_path):
     synthetic.write_logs(tmp_path, n_sessions=40, seed=3)
-    events = data.read_events(tmp_path)
+    events = load_events(tmp_path)
     sessions = data.session_ids(events)
     liked = events[events[fields.TIME] > data.POSITIVE_TIME]
     assert sessions.nunique() == 40
@@ -64,7 +56,7 @@ def test_skipped_pairs_are_never_liked(events):
 
 def test_split_is_deterministic_for_a_seed_and_partitions_the_pairs(tmp_path):
     synthetic.write_logs(tmp_path, n_sessions=100)
-    liked = data.positives(data.read_events(tmp_path))
+    liked = data.positives(load_events(tmp_path))
     train, test = data.split(liked, test_share=0.25, seed=7)
     again, _ = data.split(liked, test_share=0.25, seed=7)
     other, _ = data.split(liked, test_share=0.25, seed=8)

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from botify import fields
+from botify.analysis import load_events
 from botify.training import data, export, pipeline, synthetic
 
 
@@ -24,7 +25,7 @@ def test_excluded_tracks_never_appear_in_the_lists(world, exclude, tmp_path):
     root, _ = world
     out = tmp_path / "collaborative.jsonl"
     pipeline.collaborative(root / "log", root / "data", out, trials=0, epochs=3, exclude=exclude, say=quiet)
-    events = data.read_events(root / "log")
+    events = load_events(root / "log")
     banned = events if exclude == "seen" else data.skipped(events)
     lists = export.read_lists(out)
     for user, tracks in data.as_sets(banned).items():

@@ -2,10 +2,10 @@
 
 Positives (what a listener liked), a seeded train/test split, contextual
 pairs (what was played after what, and for how long), item features for
-LightFM and the popularity list. Seminars 2-4 start here.
+LightFM and the popularity list. Seminars 2-4 start here, from the frame
+``botify.analysis.load_events(log_dir)`` returns.
 """
 
-import json
 import pathlib
 
 import numpy as np
@@ -14,28 +14,6 @@ import pandas as pd
 from botify import fields
 
 POSITIVE_TIME = 0.8  # a track listened to for more than this share counts as liked
-EVENT_COLUMNS = [fields.MESSAGE, fields.TIMESTAMP, fields.USER, fields.TRACK, fields.TIME]
-
-
-def read_events(log_dir):
-    """Every ``events*.jsonl*`` file of a log dir as one frame in time order.
-
-    Rotated copies (``.1``, ``.2``...) are read too; a stable sort on the
-    timestamp keeps one user's same-millisecond events in file order.
-    """
-    paths = sorted(pathlib.Path(log_dir).glob("events*.jsonl*"), key=_rotation_order)
-    if not paths:
-        raise FileNotFoundError(f"no events*.jsonl* files in {log_dir}")
-    rows = [json.loads(line) for path in paths for line in path.read_text().splitlines() if line.strip()]
-    events = pd.DataFrame(rows, columns=EVENT_COLUMNS)
-    events = events.sort_values(fields.TIMESTAMP, kind="stable", ignore_index=True)
-    return events.astype({fields.USER: "int64", fields.TRACK: "int64", fields.TIME: "float64"})
-
-
-def _rotation_order(path):
-    """Oldest first: ``events-a.jsonl.2`` before ``.1`` before the live file."""
-    suffix = path.name.rsplit(".", 1)[-1]
-    return (path.name.split(".jsonl")[0], -int(suffix) if suffix.isdigit() else 0)
 
 
 def positives(events, threshold=POSITIVE_TIME):

@@ -12,6 +12,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from botify import fields
+from botify.analysis import load_events
 from botify.training import contextual, data, export, lightfm_model
 
 EXCLUDE = ("none", "seen", "skipped")  # which of a listener's own tracks the per-user lists leave out
@@ -26,7 +27,7 @@ def collaborative(logs, data_dir="data", out=None, trials=10, epochs=30, seed=0,
     """
     if exclude not in EXCLUDE:
         raise ValueError(f"exclude must be one of {', '.join(EXCLUDE)}, not {exclude!r}")
-    events, catalog = data.read_events(logs), data.read_catalog(data_dir)
+    events, catalog = load_events(logs), data.read_catalog(data_dir)
     _check_tracks(events, catalog)
     liked = data.positives(events, threshold)
     if liked.empty:
@@ -70,7 +71,7 @@ def contextual_lists(logs, data_dir="data", out=None, epochs=30, seed=0, dim=32,
 
     ``options`` go to :func:`botify.training.contextual.train` (lr, weight_decay, batch_size).
     """
-    events, catalog = data.read_events(logs), data.read_catalog(data_dir)
+    events, catalog = load_events(logs), data.read_catalog(data_dir)
     _check_tracks(events, catalog)
     pairs = data.contextual_pairs(events, context)
     if pairs.empty:
@@ -100,7 +101,7 @@ def catalog_codes(catalog):
 def top_tracks(logs, out="data/artifacts/top_tracks.json", size=export.TOP_SIZE, threshold=data.POSITIVE_TIME,
                say=print):
     """The popularity artifact: the most-liked tracks of the logs."""
-    tracks = data.top_tracks(data.read_events(logs), size, threshold)
+    tracks = data.top_tracks(load_events(logs), size, threshold)
     path = export.write_top_tracks(out, tracks)
     say(f"wrote {len(tracks)} top tracks to {path}")
     return {"out": str(path), "tracks": tracks}
