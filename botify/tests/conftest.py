@@ -7,8 +7,10 @@ Reusable by every botify test module:
     data_dir        a tmp ``data/`` folder with a 30-track catalog (10 artists) and an empty artifacts/
     make_app        function (**config) -> app on redis_url with the tiny catalog loaded, log in tmp
     app, client     make_app() (experiment AA) and its test client
-    start_botify    function (...) -> RunningBotify: a real ``botify serve`` subprocess on a free port
-    botify_server   start_botify() with defaults: .url, .log_dir, .redis_url, .data, .events()
+    start_botify    function (...) -> RunningBotify: a real ``botify serve`` subprocess on a free port,
+                    stopped after the test (start_botify_shared: the same, stopped after the module)
+    botify_server   module: start_botify_shared() with defaults: .url, .log_dir, .redis_url, .data,
+                    .events(), .stderr(), .stop(signal)
 """
 
 import json
@@ -133,13 +135,15 @@ class RunningBotify:
         return self.process.returncode
 
 
-@pytest.fixture
-def start_botify(tmp_path_factory):
-    """Factory: start_botify(experiment="AA", workers=2, data=None, redis_url=None, log_dir=None, env=None, args=())."""
-    started = []
+class Launcher:
+    """Starts ``botify serve`` subprocesses on free ports with a tiny catalog; stops them all at the end."""
 
-    def start(experiment="AA", workers=2, data=None, redis_url=None, log_dir=None, env=None, args=()):
-        folder = tmp_path_factory.mktemp("botify-serve")
+    def __init__(self, tmp_path_factory):
+        self.tmp_path_factory = tmp_path_factory
+        self.started = []
+
+    def start(self, experiment="AA", workers=2, data=None, redis_url=None, log_dir=None, env=None, args=()):
+        folder = self.tmp_path_factory.mktemp("botify-serve")
         if data is None:
             data = folder / "data"
             _write_catalog(data)
@@ -152,17 +156,34 @@ def start_botify(tmp_path_factory):
         stderr_path = folder / "serve.stderr"
         with open(stderr_path, "w") as stderr:
             process = subprocess.Popen(command, env={**environment, **(env or {})}, stderr=stderr)
-        started.append(process)
+        self.started.append(process)
         _wait_for_state(process, data, stderr_path)
         service = RunningBotify(process, pathlib.Path(data), pathlib.Path(log_dir), stderr_path)
         _wait_healthy(service)
         return service
 
-    yield start
-    for process in started:
-        if process.poll() is None:
-            process.terminate()
+    def stop_all(self):
+        for process in self.started:
+            if process.poll() is None:
+                process.terminate()
+        for process in self.started:
             process.wait(30)
+
+
+@pytest.fixture
+def start_botify(tmp_path_factory):
+    """Factory: start_botify(experiment="AA", workers=2, data=None, redis_url=None, log_dir=None, env=None, args=())."""
+    launcher = Launcher(tmp_path_factory)
+    yield launcher.start
+    launcher.stop_all()
+
+
+@pytest.fixture(scope="module")
+def start_botify_shared(tmp_path_factory):
+    """The same factory, its services shared by the tests of one module (start-up costs seconds)."""
+    launcher = Launcher(tmp_path_factory)
+    yield launcher.start
+    launcher.stop_all()
 
 
 def _wait_for_state(process, data, stderr_path, timeout=60):
@@ -187,6 +208,7 @@ def _wait_healthy(service, timeout=30):
         time.sleep(0.05)
 
 
-@pytest.fixture
-def botify_server(start_botify):
-    return start_botify()
+@pytest.fixture(scope="module")
+def botify_server(start_botify_shared):
+    """One default service (AA, 2 workers, tiny catalog) shared by a module's tests: compare event counts."""
+    return start_botify_shared()

@@ -26,7 +26,7 @@ def serve(*args, env=None):
 
 
 def test_serves_every_endpoint_over_http_and_logs_events(botify_server):
-    url = botify_server.url
+    url, before = botify_server.url, len(botify_server.events())
     assert requests.get(url + "/").json()["status"] == "alive"
     assert requests.get(url + "/health").json()["tracks"] == 30
     assert requests.get(url + "/track/2").json()["artist"] == "artist 2"
@@ -36,7 +36,7 @@ def test_serves_every_endpoint_over_http_and_logs_events(botify_server):
     assert requests.post(url + "/last/4", json={"track": answer.json()["track"], "time": 0.2}).json() == {"user": 4}
     bad = requests.post(url + "/next/4", data=b"{oops", headers={"Content-Type": "application/json"})
     assert bad.status_code == 400 and "error" in bad.json()
-    assert [event[fields.MESSAGE] for event in botify_server.events()] == ["next", "last"]
+    assert [event[fields.MESSAGE] for event in botify_server.events()[before:]] == ["next", "last"]
 
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
@@ -104,3 +104,24 @@ def test_an_unreachable_external_redis_is_one_line_and_exit_2(data_dir, tmp_path
 def test_a_second_service_on_the_same_data_is_refused(botify_server):
     result = serve("--data", botify_server.data, "--port", 0)
     assert result.returncode == 2 and "already runs on" in result.stderr
+
+
+BAD_OVER_HTTP = [
+    ("POST", "/next/x", b'{"track": 1, "time": 0.5}', 400),
+    ("POST", "/next/1", b'{"track": 1, "time": NaN}', 400),
+    ("POST", "/next/1", b'{"track": 1}', 400),
+    ("POST", "/next/1", b'{"track": 99, "time": 0.5}', 404),
+    ("POST", "/next/1", b'{"track": 1, "time": 0.5, "pad": "' + b"x" * 100_000 + b'"}', 413),
+    ("GET", "/last/1", None, 405),
+]
+
+
+def test_bad_input_over_http_is_json_4xx_and_never_logged(botify_server):
+    """The in-process table (test_service_listening.py) again, through gunicorn: one service for all cases."""
+    before = len(botify_server.events())
+    for method, path, data, status in BAD_OVER_HTTP:
+        headers = {"Content-Type": "application/json"}
+        answer = requests.request(method, botify_server.url + path, data=data, headers=headers)
+        assert answer.status_code == status and "error" in answer.json(), (path, data[:40] if data else None)
+    assert requests.post(botify_server.url + "/next/1", json={"track": 1, "time": 0.5}).status_code == 200
+    assert [event["user"] for event in botify_server.events()[before:]] == [1]

@@ -10,7 +10,7 @@ import requests
 
 pytestmark = pytest.mark.slow
 
-REQUESTS = 3000
+REQUESTS = 2000
 CLIENTS = 16
 
 
@@ -35,4 +35,4 @@ def test_every_request_is_logged_exactly_once_across_workers_and_rotation(start_
     assert set(seen) == expected and set(seen.values()) == {1}
     assert all(path.read_text().endswith("\n") and path.stat().st_size <= 5000 for path in files)
     writers = {path.name.split(".")[0] for path in files}
-    assert len(writers) >= 2 and sum(path.suffix != ".jsonl" for path in files) > 20  # several workers, many rotations
+    assert len(writers) >= 2 and sum(path.suffix != ".jsonl" for path in files) > 15  # several workers, many rotations
