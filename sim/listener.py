@@ -5,7 +5,8 @@ Rules (one function each, tested one by one):
 - A session picks one of the user's interests uniformly. Its *taste* is the
   content vector of the interest's anchor track. The first track is drawn
   uniformly among the ``first_track_neighbours`` tracks of the anchor's genre
-  with the highest score, and counts as fully listened (time 1.0).
+  with the highest score (searched among the nearest artists, see
+  :mod:`sim.neighbours`), and counts as fully listened (time 1.0).
 - score(track) = max(0, content(track) . taste + appeal(track)), where appeal
   is the embedding's last column (popularity), shifted per day by the optional
   hype and drift dynamics.
@@ -27,6 +28,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from sim.config import ListenerConfig
+from sim.neighbours import ArtistIndex
 
 
 @dataclass
@@ -57,15 +59,13 @@ class ListenerModel:
         column = world.manifest["appeal_column"]
         self.content = np.ascontiguousarray(world.embeddings[:, :column])
         self.artist_of = world.artist_of.tolist()
-        self._genre_tracks = [np.flatnonzero(world.genre_of == g) for g in range(world.genre_of.max() + 1)]
-        self._genre_content = [self.content[pool] for pool in self._genre_tracks]
+        self.artists = ArtistIndex(self.content, world.artist_of, world.genre_of)
         self.set_day(day)
 
     def set_day(self, day):
         """Move the world to ``day``: the appeal shifts if hype or drift is on."""
         self.day = day
         self.appeal = self.world.appeal + appeal_shift(self.world, self.config, day)
-        self._genre_appeal = [self.appeal[pool] for pool in self._genre_tracks]
         self._first_cache = {}
 
     def scores(self, tracks, taste):
@@ -73,15 +73,12 @@ class ListenerModel:
         return np.maximum(self.content[tracks] @ taste + self.appeal[tracks], 0.0)
 
     def first_candidates(self, anchor):
-        """The anchor's nearest tracks by score within its genre (cached per anchor)."""
+        """The anchor's nearest tracks by score in its genre (see sim.neighbours), cached per day."""
         found = self._first_cache.get(anchor)
         if found is None:
-            genre = self.world.genre_of[anchor]
-            pool = self._genre_tracks[genre]
-            scores = self._genre_content[genre] @ self.content[anchor] + self._genre_appeal[genre]
-            k = min(self.config.first_track_neighbours, len(pool))
-            found = pool[np.argpartition(-scores, k - 1)[:k]]
-            found.sort()
+            found = self.artists.nearest(
+                self.content[anchor], self.world.genre_of[anchor], self.appeal, self.config.first_track_neighbours
+            )
             self._first_cache[anchor] = found
         return found
 

@@ -23,11 +23,12 @@ class OracleAgent(Agent):
         anchor = self._interest(user, track)
         all_scores = self.model.scores(slice(None), self.model.content[anchor])
         best = np.argpartition(-all_scores, self.shortlist - 1)[: self.shortlist]
-        gamma = float(self.model.world.users["artist_discount_gamma"][user])
-        self.sessions[user] = {
-            "tracks": best, "scores": all_scores[best], "artists": self.model.world.artist_of[best],
-            "gamma": gamma, "played": {track}, "plays": {self.model.artist_of[track]: 1},
+        self.sessions[user] = state = {
+            "tracks": best, "value": all_scores[best].astype(np.float64),
+            "artists": self.model.world.artist_of[best],
+            "gamma": float(self.model.world.users["artist_discount_gamma"][user]), "played": set(),
         }
+        self._listened(state, track, 1.0)
 
     def _interest(self, user, track):
         interests = [int(a) for a in self.model.world.users["interests"][user] if a >= 0]
@@ -36,17 +37,19 @@ class OracleAgent(Agent):
                 return anchor
         return interests[0]
 
+    def _listened(self, state, track, time):
+        """Keep each shortlisted track's discounted value current: played -> -1, same artist -> * gamma."""
+        if track in state["played"]:
+            return
+        state["played"].add(track)
+        if time > 0:
+            state["value"][state["artists"] == self.model.artist_of[track]] *= state["gamma"]
+        state["value"][state["tracks"] == track] = -1.0
+
     def next(self, user, track, time):
         state = self.sessions[user]
-        if track not in state["played"]:
-            state["played"].add(track)
-            if time > 0:
-                artist = self.model.artist_of[track]
-                state["plays"][artist] = state["plays"].get(artist, 0) + 1
-        plays = np.array([state["plays"].get(a, 0) for a in state["artists"].tolist()])
-        value = state["scores"] * state["gamma"] ** plays
-        value[[i for i, t in enumerate(state["tracks"].tolist()) if t in state["played"]]] = -1.0
-        return int(state["tracks"][int(np.argmax(value))])
+        self._listened(state, track, time)
+        return int(state["tracks"][int(np.argmax(state["value"]))])
 
     def last(self, user, track, time):
         self.sessions.pop(user, None)

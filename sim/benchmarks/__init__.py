@@ -1,0 +1,1 @@
+"""Committed benchmark scripts; each prints the median of several runs."""
