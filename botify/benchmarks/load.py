@@ -15,6 +15,7 @@ CPU with the service, so figures are a lower bound for the service itself.
 import argparse
 import asyncio
 import json
+import os
 import pathlib
 import random
 import statistics
@@ -53,7 +54,8 @@ def _parser():
 
 
 def _report(args, url):
-    print(f"POST {url}/next  (median of {args.runs} runs of {args.duration:g} s each)")
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    print(f"POST {url}/next  (median of {args.runs} runs of {args.duration:g} s each; load average {load})")
     print(f"{'concurrency':>11} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'errors':>6}")
     for concurrency in args.concurrency:
         runs = [asyncio.run(_drive(url, concurrency, args, seed=args.seed + run)) for run in range(args.runs)]
