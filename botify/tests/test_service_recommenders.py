@@ -98,3 +98,10 @@ def test_a_subclass_serves_another_artifact(store, artifacts, tmp_path):
     (tmp_path / "other.jsonl").write_text(json.dumps({"track": 0, "tracks": [17]}) + "\n")
     load_artifact(store.redis, tmp_path / "other.jsonl", 30)
     assert Other(store, seed=0).recommend_next(1, 0, 1.0) == 17
+
+
+def test_ids_outside_the_catalog_are_never_answered_even_if_stored(store):
+    store.redis.hset("artifact:contextual", mapping={0: "[999, 998, 5]", 1: "[999]"})  # bypassing the loader
+    recommender = Contextual(store, seed=0)
+    assert {recommender.recommend_next(1, 0, 1.0) for _ in range(30)} == {5}
+    assert all(0 <= recommender.recommend_next(1, 1, 1.0) < 30 for _ in range(30))

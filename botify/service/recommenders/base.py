@@ -26,6 +26,11 @@ class Recommender:
 
     def pick(self, tracks):
         """A random known track of ``tracks``, or the fallback when there is none."""
+        if not tracks:
+            return self.random_track()
         size = self.store.catalog_size()
-        known = [track for track in tracks or () if 0 <= track < size]
+        track = self.random.choice(tracks)  # uploads drop unknown ids, so this is nearly always it
+        if 0 <= track < size:
+            return track
+        known = [track for track in tracks if 0 <= track < size]
         return self.random.choice(known) if known else self.random_track()
