@@ -3,6 +3,7 @@
 Reusable by every botify test module:
     redis_server    session: a real embedded ``redis-server`` (EmbeddedRedis: .url, .kill(), .start())
     redis_url       its URL, emptied (FLUSHALL) before the test
+    redis_client    a redis-py client on it (closed after the test)
     write_catalog   function (folder, tracks=30, artists=10) -> path of a tiny tracks.jsonl
     data_dir        a tmp ``data/`` folder with a 30-track catalog (10 artists) and an empty artifacts/
     make_app        function (**config) -> app on redis_url with the tiny catalog loaded, log in tmp
@@ -50,6 +51,13 @@ def redis_url(redis_server):
     client.flushall()
     client.close()
     return redis_server.url
+
+
+@pytest.fixture
+def redis_client(redis_url):
+    client = connect(redis_url)
+    yield client
+    client.close()
 
 
 @pytest.fixture
