@@ -52,7 +52,7 @@ class TopPopAgent(Agent):
     def next(self, user, track, time):
         self.listened[track] += time
         self.calls += 1
-        if self.calls % self.refresh == 1:
+        if (self.calls - 1) % self.refresh == 0:
             self._rank()
         return int(self.best[self.rng.integers(len(self.best))])
 

@@ -25,9 +25,12 @@ class RemoteError(Exception):
 class RemoteAgent(Agent):
     """Asks botify for every recommendation: ``/next`` while listening, ``/last`` at the end."""
 
-    def __init__(self, url="http://127.0.0.1:5000", timeout=(3.0, 10.0), retries=3, backoff=0.2):
+    retries = 3  # extra attempts after a connection error or a 502/503/504
+    backoff = 0.2  # seconds before the first retry, doubled each time
+
+    def __init__(self, url="http://127.0.0.1:5000", timeout=(3.0, 10.0)):
         self.url = url.rstrip("/")
-        self.timeout, self.retries, self.backoff = timeout, retries, backoff
+        self.timeout = timeout
         self.retried = 0  # requests sent again after a connection error or 5xx
         self.http = requests.Session()
         adapter = HTTPAdapter(pool_connections=1, pool_maxsize=4, max_retries=0)

@@ -1,0 +1,67 @@
+"""sim.simulate / run_days: seeded episode stats, days, churn, processes, a failing service."""
+
+import pytest
+
+import sim
+from sim.agents.remote import RemoteAgent
+from sim.api import run_days
+from sim.config import ListenerConfig
+
+
+@pytest.fixture(autouse=True)
+def quick_backoff(monkeypatch):
+    monkeypatch.setattr(RemoteAgent, "backoff", 0.001)
+
+
+def test_simulate_returns_one_row_per_episode_and_day(world_dir):
+    frame = sim.simulate(world=str(world_dir), agent="random", episodes=40, days=2, seed=1, progress=False)
+    assert list(frame.columns) == ["day", "episode", "user", "interest", "time", "tracks"]
+    assert len(frame) == 80 and set(frame["day"]) == {0, 1}
+    assert (frame["time"] >= 1.0).all() and (frame["tracks"] >= 2).all()
+    assert frame.attrs["failed"] == 0
+
+
+def test_same_seed_same_sessions_other_seed_other_sessions(world):
+    def run(seed):
+        return sim.simulate(world=world, agent="sticky_artist", episodes=50, seed=seed, progress=False)
+
+    assert run(3).equals(run(3))
+    assert not run(3).equals(run(4))
+
+
+def test_churned_users_do_not_come_back(world):
+    config = ListenerConfig(churn=True, churn_below=1.2, churn_probability=1.0)
+    days = run_days(world, "random", episodes=200, days=2, seed=0, config=config, progress=False)
+    assert days[0].churned
+    assert not set(days[0].churned) & {row["user"] for row in days[1].rows}
+
+
+def test_a_stop_between_days_ends_the_run(world):
+    days = run_days(world, "random", episodes=5, days=3, progress=False, between_days=lambda day: False)
+    assert len(days) == 1
+
+
+def test_retried_requests_are_counted_and_the_sessions_kept(world, botify_stub):
+    botify_stub.fail_next = 3
+    days = run_days(world, "remote", episodes=10, url=botify_stub.url, progress=False)
+    assert len(days[0].rows) == 10 and days[0].retried == 3 and days[0].failed == 0
+
+
+def test_a_service_that_dies_mid_run_is_counted_and_the_run_stops(world, botify_stub):
+    botify_stub.fail_next = 10**9  # GET / still answers alive, every POST fails
+    days = run_days(world, "remote", episodes=50, url=botify_stub.url, progress=False)
+    assert days[0].failed == 10 and not days[0].rows
+    assert "10 sessions in a row failed" in days[0].stopped
+
+
+@pytest.mark.slow
+def test_processes_are_seeded_differently_but_reproducibly(world_dir):
+    def run():
+        return sim.simulate(world=str(world_dir), agent="random", episodes=60, processes=2, seed=2,
+                            progress=False)
+
+    first = run()
+    assert first.equals(run())
+    assert sorted(first["episode"]) == list(range(60))
+    halves = first[first["episode"] < 30], first[first["episode"] >= 30]
+    assert halves[0]["user"].tolist() != halves[1]["user"].tolist()

@@ -1,0 +1,20 @@
+"""The end-of-run table: mean ± sem per day, and notes about service trouble and churn."""
+
+import math
+
+from sim.report import day_table, mean_sem
+from sim.runner import DayResult
+
+
+def test_mean_and_standard_error():
+    mean, sem = mean_sem([1.0, 2.0, 3.0, 4.0])
+    assert mean == 2.5 and math.isclose(sem, math.sqrt(5 / 3 / 4))
+    assert mean_sem([2.0]) == (2.0, 0.0)
+
+
+def test_table_has_a_line_per_day_and_trouble_notes():
+    rows = [{"time": 2.0, "tracks": 5}, {"time": 4.0, "tracks": 7}]
+    table = day_table([DayResult(rows=rows), DayResult(rows=rows, failed=3, retried=4, stopped="dead")])
+    lines = table.splitlines()
+    assert lines[1].split()[:6] == ["0", "2", "3.000", "±", "1.000", "6.00"]
+    assert "4 requests retried, 3 sessions dropped" in table and "day 1 stopped early: dead" in table
