@@ -25,6 +25,7 @@ SCALARS = (MESSAGE, TIMESTAMP, USER, TRACK, TIME, LATENCY, RECOMMENDATION)
 NUMERIC = {TIMESTAMP: "int64", USER: "int64", TRACK: "int64", TIME: "float64", LATENCY: "float64"}
 _TO_CSV = bytes.maketrans(b":}", b",,")
 _SAMPLE_LINES = 2000
+_NUMBER = b"0123456789.-+"  # deleting these leaves a line's shape: keys, identifiers and commas
 
 
 class LayoutError(ValueError):
@@ -88,9 +89,8 @@ def _sample_layouts(csv):
     for start in starts:
         piece = csv[start : start + chunk].split(b"\n")
         lines.update(piece[1 if start else 0 : -1])
-    lines.discard(b"")
     shapes = {}
-    for line in lines:
+    for line in {line.translate(None, _NUMBER) for line in lines if line}:  # one line per shape
         layout = Layout(line.decode("utf-8", "replace"))
         shapes.setdefault(tuple(sorted(layout.tokens.items())) + (layout.width,), layout)
     return list(shapes.values())

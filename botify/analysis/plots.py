@@ -24,12 +24,15 @@ def verdict_color(metric, effect, significant):
     return GREEN if better else RED
 
 
-def effects_plot(effects, title="", path=None):
-    """Point estimate and CI (in % of control) per metric and treatment, coloured by verdict."""
+def effects_plot(effects, title="", path=None, warning=None):
+    """Point estimate and CI (in % of control) per metric and treatment, coloured by verdict.
+
+    ``warning`` (e.g. a sample ratio mismatch) is printed in red under the title.
+    """
     treatments = list(dict.fromkeys(effects[TREATMENT]))
     metrics = list(dict.fromkeys(effects["metric"]))
     corrected = len(treatments) > 1
-    fig = Figure(figsize=(10, 1.1 + 0.62 * len(metrics) * len(treatments)), dpi=120, layout="constrained")
+    fig = Figure(figsize=(10.5, 1.9 + 0.55 * len(metrics) * len(treatments)), dpi=120, layout="constrained")
     ax = fig.add_subplot()
     labels = []
     for y, row in enumerate(effects.itertuples(index=False)):
@@ -44,9 +47,25 @@ def effects_plot(effects, title="", path=None):
     control = effects.attrs.get("control", CONTROL)
     alpha = effects.attrs.get("alpha", 0.05)
     heading = f"{title}: {', '.join(treatments)} vs {control}" if title else f"{', '.join(treatments)} vs {control}"
-    ax.set_title(f"{heading}\nrelative effect, {100 * (1 - alpha):.0f}% Welch CI"
-                 + ("; colour after Holm correction" if corrected else ""), fontsize=12, loc="left")
+    ax.set_title(f"{heading}\nrelative effect, {100 * (1 - alpha):.0f}% Welch CI; {_arm_sizes(effects, control)}"
+                 + ("\ncolour and p after Holm correction" if corrected else ""), fontsize=11, loc="left")
+    if warning:
+        fig.suptitle(warning, color=RED, fontsize=12, fontweight="bold", x=0.01, ha="left")
+    _legend(fig, ax)
     return _save(fig, path)
+
+
+def _arm_sizes(effects, control):
+    first = effects.drop_duplicates(TREATMENT)
+    sizes = [f"{control}: {first['users_control'].iloc[0]:,}"]
+    sizes += [f"{arm}: {users:,}" for arm, users in zip(first[TREATMENT], first["users_treatment"])]
+    return "users " + ", ".join(sizes)
+
+
+def _legend(fig, ax):
+    handles = [ax.plot([], [], "o", color=color, ms=8, label=label)[0] for color, label in
+               ((GREEN, "significantly better"), (RED, "significantly worse"), (GREY, "no significant effect"))]
+    fig.legend(handles=handles, loc="outside lower center", ncol=3, frameon=False, fontsize=10)
 
 
 def _estimate_text(row, corrected):
@@ -73,20 +92,30 @@ def session_plots(sessions, experiment, path=None):
     """Cumulative mean session time and tracks per treatment over the experiment's hours."""
     fig = Figure(figsize=(11, 4.2), dpi=120, layout="constrained")
     axes = fig.subplots(1, 2)
-    hours = (sessions[START] - sessions[START].min()) / 3_600_000
+    elapsed, unit = _time_axis(sessions[START].to_numpy())
     arms = sorted(sessions[experiment].dropna().unique())
     for ax, metric, label in ((axes[0], TIME, "session time (tracks listened)"), (axes[1], TRACKS, "tracks per session")):
         for color, arm in zip(ARM_COLORS, arms):
             chosen = (sessions[experiment] == arm).to_numpy()
-            x, mean, half = _cumulative(hours.to_numpy()[chosen], sessions[metric].to_numpy(dtype=float)[chosen])
+            x, mean, half = _cumulative(elapsed[chosen], sessions[metric].to_numpy(dtype=float)[chosen])
             ax.plot(x, mean, color=color, lw=2, label=f"{arm} ({chosen.sum():,} sessions)")
             ax.fill_between(x, mean - half, mean + half, color=color, alpha=0.15, lw=0)
         ax.set_title(f"cumulative mean {label}", fontsize=11, loc="left")
-        ax.set_xlabel("hours since the first session")
+        ax.set_xlabel(f"{unit} since the first session starts")
         ax.grid(color="#dddddd")
         ax.legend(frameon=False, fontsize=9)
     fig.suptitle(f"{experiment}: sessions over the experiment (band: ±1.96 SE of the mean)", fontsize=12)
     return _save(fig, path)
+
+
+def _time_axis(starts):
+    """Session start times in the unit that suits the experiment's length (seconds ... days)."""
+    elapsed = (starts - starts.min()) if len(starts) else starts
+    span = elapsed.max() if len(starts) else 0
+    for unit, ms in (("days", 86_400_000), ("hours", 3_600_000), ("minutes", 60_000)):
+        if span >= 3 * ms:
+            return elapsed / ms, unit
+    return elapsed / 1000, "seconds"
 
 
 def _cumulative(x, values):

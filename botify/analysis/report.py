@@ -68,7 +68,10 @@ def write_report(analysis, out):
     """Write report.md, effects.png and sessions.png into ``out``; return the report's path."""
     out = pathlib.Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    plots.effects_plot(analysis.effects, title=_title(analysis), path=out / EFFECTS_PNG)
+    warning = None
+    if analysis.srm["mismatch"]:
+        warning = f"SAMPLE RATIO MISMATCH (p = {analysis.srm['p_value']:.2g}): do not trust these effects"
+    plots.effects_plot(analysis.effects, title=_title(analysis), path=out / EFFECTS_PNG, warning=warning)
     plots.session_plots(analysis.sessions, analysis.experiment, path=out / SESSIONS_PNG)
     path = out / REPORT_MD
     path.write_text(render_markdown(analysis))

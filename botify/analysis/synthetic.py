@@ -67,17 +67,20 @@ def _session_starts(owner, counts, rng):
     return first[owner] + index_in_user * (MAX_TRACKS + 10) * TRACK_MS
 
 
-def write_event_log(log_dir, sessions, experiment="EXPERIMENT", files=2, lines_per_file=None, seed=0):
+def write_event_log(log_dir, sessions, experiment="EXPERIMENT", files=2, lines_per_file=None, seed=0,
+                    other_experiments=()):
     """Write ``sessions`` as botify's event log (the service's exact line format) and return the events count.
 
     Every session becomes ``tracks - 1`` ``next`` events and one ``last``;
     events are dealt to ``files`` files as gunicorn workers would, and each file
     is rotated every ``lines_per_file`` lines (``.1``, ``.2``, ... oldest first).
+    ``other_experiments`` are logged too, with a C/T1 split by user id, as
+    botify logs every registered experiment's assignment.
     """
     events = _expand(sessions, experiment, np.random.default_rng(seed))
     folder = pathlib.Path(log_dir)
     folder.mkdir(parents=True, exist_ok=True)
-    lines = _lines(events, experiment)
+    lines = _lines(events, _experiments_json(events, experiment, other_experiments))
     for worker in range(files):
         _write_rotated(folder / f"events-{1000 + worker}.jsonl", lines[worker::files], lines_per_file)
     return len(lines)
@@ -100,15 +103,26 @@ def _expand(sessions, experiment, rng):
     return events.sort_values("timestamp", kind="stable", ignore_index=True)
 
 
-def _lines(events, experiment):
-    name = json.dumps(experiment)
-    template_next = '{"message":"next","timestamp":%d,"user":%d,"track":%d,"time":%r,"latency":%r,"experiments":{%s:"%s"},"recommendation":%d}\n'
-    template_last = '{"message":"last","timestamp":%d,"user":%d,"track":%d,"time":%r,"latency":%r,"experiments":{%s:"%s"}}\n'
-    columns = [events[c].tolist() for c in ("last", "timestamp", USER, "track", TIME, LATENCY, "treatment")]
+def _experiments_json(events, experiment, others):
+    """The ``experiments`` object of every event, built per distinct combination (a handful)."""
+    users = events[USER].to_numpy()
+    arms = [events["treatment"].to_numpy(dtype=str)]
+    arms += [np.where((users * 2654435761 + k) >> 7 & 1, "T1", CONTROL) for k, _ in enumerate(others)]
+    combos = pd.MultiIndex.from_arrays(arms)
+    codes, uniques = pd.factorize(combos)
+    names = [experiment, *others]
+    rendered = np.array([json.dumps(dict(zip(names, combo)), separators=(",", ":")) for combo in uniques])
+    return rendered[codes]
+
+
+def _lines(events, experiments):
+    template_next = '{"message":"next","timestamp":%d,"user":%d,"track":%d,"time":%r,"latency":%r,"experiments":%s,"recommendation":%d}\n'
+    template_last = '{"message":"last","timestamp":%d,"user":%d,"track":%d,"time":%r,"latency":%r,"experiments":%s}\n'
+    columns = [events[c].tolist() for c in ("last", "timestamp", USER, "track", TIME, LATENCY)]
     return [
-        template_last % (stamp, user, track, share, latency, name, arm) if last
-        else template_next % (stamp, user, track, share, latency, name, arm, (track * 7 + 1) % 50_000)
-        for last, stamp, user, track, share, latency, arm in zip(*columns)
+        template_last % (stamp, user, track, share, latency, arms) if last
+        else template_next % (stamp, user, track, share, latency, arms, (track * 7 + 1) % 50_000)
+        for last, stamp, user, track, share, latency, arms in zip(*columns, experiments.tolist())
     ]
 
 
