@@ -21,15 +21,19 @@ def configure(parser):
 
 
 def run(args):
-    from botify.analysis.events import EventLogError
+    import warnings
+
+    from botify.analysis.events import EventLogError, TruncatedLineWarning
     from botify.analysis.report import analyse, format_table, format_trust, write_report
 
     if not 0 < args.alpha < 1:
         raise CommandError(f"--alpha must be between 0 and 1, got {args.alpha}")
     out = pathlib.Path(args.out or pathlib.Path("reports") / args.experiment)
     try:
-        analysis = analyse(args.logs, args.experiment, pre_logs=args.pre_logs, alpha=args.alpha,
-                           control=args.control, aa=args.aa, split=_split(args.split))
+        with warnings.catch_warnings():  # the trust lines below report truncated lines in plain words
+            warnings.simplefilter("ignore", TruncatedLineWarning)
+            analysis = analyse(args.logs, args.experiment, pre_logs=args.pre_logs, alpha=args.alpha,
+                               control=args.control, aa=args.aa, split=_split(args.split))
     except (EventLogError, ValueError) as error:
         raise CommandError(str(error)) from None
     print(format_table(analysis.effects))

@@ -47,3 +47,14 @@ def test_bad_input_is_one_line_and_exit_2(log_dir, tmp_path, capsys, arguments, 
 def test_the_installed_command_answers_help_fast():
     result = subprocess.run([BOTIFY, "report", "--help"], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0 and "--experiment" in result.stdout and "--pre-logs" in result.stdout
+
+
+def test_a_truncated_line_is_reported_in_plain_words(log_dir, tmp_path, capsys):
+    for path in log_dir.iterdir():
+        (tmp_path / "log").mkdir(exist_ok=True)
+        (tmp_path / "log" / path.name).write_bytes(path.read_bytes())
+    with open(next((tmp_path / "log").iterdir()), "a") as log:
+        log.write('{"message":"next","timest')
+    assert main(["report", "--logs", str(tmp_path / "log"), "--experiment", "EXP", "--out", str(tmp_path / "r")]) == 0
+    captured = capsys.readouterr()
+    assert "truncated log lines skipped: 1" in captured.out and "Warning" not in captured.err

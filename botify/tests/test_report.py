@@ -61,3 +61,12 @@ def test_pre_period_logs_turn_on_cuped(log_dir, pre_log_dir, tmp_path):
 def test_trust_lines_name_every_arm(log_dir):
     text = format_trust(analyse(log_dir, "EXP"))
     assert "C: " in text and "T1: " in text and "-> ok" in text
+
+
+def test_a_sample_ratio_mismatch_is_flagged_in_the_report(tmp_path):
+    write_event_log(tmp_path / "log", simulate_sessions(3000, "EXP", split={"C": 60, "T1": 40}, seed=4), "EXP")
+    analysis = analyse(tmp_path / "log", "EXP")
+    assert analysis.srm["mismatch"]
+    assert not analyse(tmp_path / "log", "EXP", split={"C": 60, "T1": 40}).srm["mismatch"]
+    report(tmp_path / "log", "EXP", out=tmp_path / "out")
+    assert "**MISMATCH" in (tmp_path / "out" / "report.md").read_text()
