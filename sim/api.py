@@ -12,6 +12,7 @@ import dataclasses
 
 from tqdm.auto import tqdm
 
+from sim.agents import agent_class
 from sim.config import ListenerConfig
 from sim.runner import DayResult, DayTask, Simulation, run_parallel_day, split
 
@@ -55,6 +56,7 @@ def _check_arguments(world, agent, episodes, days, processes, url):
         raise UsageError("several processes need the world as a folder path, not a loaded World")
     if processes > 1 and agent == "console":
         raise UsageError("the console agent needs a person at one terminal: use --processes 1")
+    agent_class(agent)  # an unknown agent fails here once, not in every worker
     if agent == "remote":
         from sim.agents.remote import RemoteAgent
 

@@ -1,7 +1,6 @@
 """A Gymnasium environment: one simulated listener session per episode."""
 
 import gymnasium as gym
-import numpy as np
 from gymnasium import spaces
 
 from sim.config import ListenerConfig
@@ -92,7 +91,7 @@ class ListeningEnv(gym.Env):
         return self._observation(track), time, self.session.done, False, self._info()
 
     def _observation(self, track):
-        return {"user": np.int64(self.session.user), "track": np.int64(track)}
+        return {"user": self.session.user, "track": track}
 
     def _info(self):
         session = self.session

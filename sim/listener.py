@@ -60,12 +60,19 @@ class ListenerModel:
         self.content = np.ascontiguousarray(world.embeddings[:, :column])
         self.artist_of = world.artist_of.tolist()
         self.artists = ArtistIndex(self.content, world.artist_of, world.genre_of)
+        users = world.users
+        self._habits = list(zip(
+            [[t for t in row if t >= 0] for row in users["interests"].tolist()],
+            users["consume_bias"].tolist(), users["consume_sharpness"].tolist(),
+            users["artist_discount_gamma"].tolist(), users["session_budget"].tolist(),
+        ))
         self.set_day(day)
 
     def set_day(self, day):
         """Move the world to ``day``: the appeal shifts if hype or drift is on."""
         self.day = day
         self.appeal = self.world.appeal + appeal_shift(self.world, self.config, day)
+        self._appeal = self.appeal.tolist()
         self._first_cache = {}
 
     def scores(self, tracks, taste):
@@ -84,15 +91,13 @@ class ListenerModel:
 
     def start(self, user, rng):
         """Open a session for ``user``: pick an interest and the first track."""
-        users = self.world.users
-        interests = users["interests"][user]
-        anchor = int(interests[rng.integers(int((interests >= 0).sum()))])
+        interests, bias, sharpness, gamma, budget = self._habits[user]
+        anchor = interests[int(rng.random() * len(interests))]
         candidates = self.first_candidates(anchor)
-        first = int(candidates[rng.integers(len(candidates))])
+        first = int(candidates[int(rng.random() * len(candidates))])
         session = Session(
             user=user, interest=anchor, taste=self.content[anchor], first_track=first,
-            bias=float(users["consume_bias"][user]), sharpness=float(users["consume_sharpness"][user]),
-            gamma=float(users["artist_discount_gamma"][user]), budget=int(users["session_budget"][user]),
+            bias=bias, sharpness=sharpness, gamma=gamma, budget=budget,
         )
         session.played.add(first)
         session.artist_plays[self.artist_of[first]] = 1
@@ -102,7 +107,7 @@ class ListenerModel:
         """Share of ``track`` the session's user listens to, per the rules above."""
         if track in session.played:
             return 0.0
-        score = float(self.content[track] @ session.taste) + float(self.appeal[track])
+        score = float(self.content[track] @ session.taste) + self._appeal[track]
         discounted = max(score, 0.0) * session.gamma ** session.artist_plays.get(self.artist_of[track], 0)
         return round(1.0 / (1.0 + math.exp(-(discounted - session.bias) * session.sharpness)), 2)
 

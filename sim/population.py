@@ -4,6 +4,8 @@ Active users come back many times a day, so a model trained on one day's
 logs meets most of the same listeners the next day.
 """
 
+import bisect
+
 import numpy as np
 
 
@@ -23,14 +25,15 @@ class Population:
         if users:
             self.weights[list(users)] = 0.0
         self._cdf = np.cumsum(self.weights)
+        self._cdf_list = self._cdf.tolist()
         if self._cdf[-1] <= 0:
             raise RuntimeError("every user has churned; no one is left to listen")
 
     def pick(self, rng, size=None):
         """One user id (or an array of ``size``) drawn proportionally to activity."""
-        u = rng.random(size) * self._cdf[-1]
-        picked = np.searchsorted(self._cdf, u, side="right")
-        return int(picked) if size is None else picked
+        if size is None:
+            return bisect.bisect_right(self._cdf_list, rng.random() * self._cdf_list[-1])
+        return np.searchsorted(self._cdf, rng.random(size) * self._cdf[-1], side="right")
 
     def after_session(self, session, rng):
         """Apply churn: a bad session makes its user leave with some probability."""
