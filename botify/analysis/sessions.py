@@ -11,10 +11,7 @@ import numpy as np
 import pandas as pd
 
 from botify.analysis.events import experiment_names
-from botify.fields import LAST, LATENCY, MESSAGE, SESSION, START, TIME, TIMESTAMP, TRACKS, USER
-
-END = "end"
-COMPLETE = "complete"
+from botify.fields import COMPLETE, END, LAST, LATENCY, MESSAGE, SESSION, START, TIME, TIMESTAMP, TRACKS, USER
 
 
 def sessionize(events, keep_incomplete=False):

@@ -14,8 +14,7 @@ import pathlib
 import numpy as np
 import pandas as pd
 
-from botify.analysis.sessions import COMPLETE, END
-from botify.fields import CONTROL, LATENCY, SESSION, START, TIME, TRACKS, USER
+from botify.fields import COMPLETE, CONTROL, END, LATENCY, SESSION, START, TIME, TRACKS, USER
 
 DAY_MS = 86_400_000
 TRACK_MS = 30_000
