@@ -113,6 +113,8 @@ def format_trust(analysis):
                      for _, row in trust["arms"].iterrows())
     status = "MISMATCH, do not trust the effects" if trust["mismatch"] else "ok"
     lines = [f"arms: {arms}", f"sample ratio (chi-square vs the split): p = {trust['p_value']:.3g} -> {status}"]
+    if trust.get("crossovers"):
+        lines.append(f"users seen in more than one arm: {trust['crossovers']:,} (the assignment changed)")
     if analysis.truncated_lines:
         lines.append(f"truncated log lines skipped: {analysis.truncated_lines}")
     return "\n".join(lines)

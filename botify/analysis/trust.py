@@ -29,8 +29,11 @@ def srm(user_metrics, split=None, threshold=SRM_THRESHOLD):
     by default every treatment present gets an equal share. Returns a dict with
     the per-arm table (users, sessions, expected users), ``chi2``, ``p_value``
     and ``mismatch`` (p below ``threshold``; 0.001 is the usual bar, since the
-    check runs on every experiment and a false alarm stops a good one).
+    check runs on every experiment and a false alarm stops a good one), and
+    ``crossovers``: users seen in more than one arm (the assignment changed
+    under them; they count in both).
     """
+    crossovers = int(user_metrics[USER].duplicated().sum())
     sizes = arm_sizes(user_metrics)
     if split is not None:  # an arm that lost every user is the worst mismatch: keep it in the table
         absent = [arm for arm in split if arm not in set(sizes[TREATMENT])]
@@ -40,9 +43,10 @@ def srm(user_metrics, split=None, threshold=SRM_THRESHOLD):
     expected = weights / weights.sum() * sizes["users"].sum()
     sizes["expected_users"] = expected
     if len(sizes) < 2:
-        return {"arms": sizes, "chi2": 0.0, "p_value": 1.0, "mismatch": False}
+        return {"arms": sizes, "chi2": 0.0, "p_value": 1.0, "mismatch": False, "crossovers": crossovers}
     chi2, p_value = stats.chisquare(sizes["users"], expected)
-    return {"arms": sizes, "chi2": float(chi2), "p_value": float(p_value), "mismatch": bool(p_value < threshold)}
+    return {"arms": sizes, "chi2": float(chi2), "p_value": float(p_value), "mismatch": bool(p_value < threshold),
+            "crossovers": crossovers}
 
 
 def _weights(arms, split):

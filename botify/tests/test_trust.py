@@ -33,6 +33,11 @@ def test_srm_uses_an_explicit_split_and_reports_an_arm_with_no_users():
         srm(users(C=10, T1=10), split={"C": 1})
 
 
+def test_users_in_two_arms_are_counted():
+    both = pd.concat([users(C=3, T1=3), users(T1=2)], ignore_index=True)
+    assert srm(both)["crossovers"] == 2 and srm(users(C=3, T1=3))["crossovers"] == 0
+
+
 def test_arm_sizes_count_users_and_sessions():
     assert arm_sizes(users(C=3, T1=2)).values.tolist() == [["C", 3, 6], ["T1", 2, 4]]
 
