@@ -22,12 +22,14 @@ class CommandError(Exception):
     """A problem the user can fix; printed as one line, exit code 2."""
 
 
-def build_parser():
+def build_parser(only=None):
+    """All sub-commands, or ``only`` the one being run: ``botify serve`` must not import the others'
+    libraries (pandas, torch) into the processes its web workers fork from."""
     parser = argparse.ArgumentParser(prog="botify", description=__doc__.splitlines()[0])
     parser.add_argument("--version", action="version", version=_version())
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name, (module_name, help_text) in COMMANDS.items():
-        module = _load(module_name)
+        module = _load(module_name) if only in (None, name) else None
         if module is not None:
             sub = commands.add_parser(name, help=help_text, description=help_text)
             module.configure(sub)
@@ -36,7 +38,9 @@ def build_parser():
 
 
 def main(argv=None):
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    requested = next((arg for arg in argv if not arg.startswith("-")), None)
+    args = build_parser(only=requested if requested in COMMANDS else None).parse_args(argv)
     try:
         return args.handler(args) or 0
     except CommandError as error:

@@ -125,3 +125,13 @@ def test_bad_input_over_http_is_json_4xx_and_never_logged(botify_server):
         assert answer.status_code == status and "error" in answer.json(), (path, data[:40] if data else None)
     assert requests.post(botify_server.url + "/next/1", json={"track": 1, "time": 0.5}).status_code == 200
     assert [event["user"] for event in botify_server.events()[before:]] == [1]
+
+
+def test_web_workers_never_load_pandas_torch_or_lightfm(botify_server):
+    """The design's promise (start time, memory), checked on the live worker processes' memory maps."""
+    children = pathlib.Path(f"/proc/{botify_server.process.pid}/task/{botify_server.process.pid}/children")
+    workers = [pid for pid in children.read_text().split() if "redis" not in pathlib.Path(f"/proc/{pid}/comm").read_text()]
+    assert workers
+    for pid in [str(botify_server.process.pid), *workers]:
+        maps = pathlib.Path(f"/proc/{pid}/maps").read_text()
+        assert not [library for library in ("/pandas/", "/torch/", "/lightfm/") if library in maps], pid
