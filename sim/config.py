@@ -41,7 +41,9 @@ def config_from_dict(values):
         accepted = isinstance(value, kind) and not (kind is not bool and isinstance(value, bool))
         if not accepted and not (kind is float and isinstance(value, int) and not isinstance(value, bool)):
             raise UsageError(f"listener config: {name} must be {kind.__name__}, got {value!r}")
-    config = ListenerConfig(**{k: (float(v) if type(fields[k].default) is float else v) for k, v in values.items()})
+    config = ListenerConfig(
+        **{k: (float(v) if type(fields[k].default) is float else v) for k, v in values.items()}
+    )
     _check_ranges(config)
     return config
 

@@ -9,8 +9,8 @@ def configure(parser):
     parser.add_argument("--days", type=int, default=1, help="days to simulate (default: 1)")
     parser.add_argument("--processes", type=int, default=1, help="parallel processes (default: 1)")
     parser.add_argument("--seed", type=int, default=0, help="traffic seed (default: 0)")
-    parser.add_argument("--agent", default="remote",
-                        help="remote, random, sticky_artist, top_pop, oracle, console or module:Class (default: remote)")
+    parser.add_argument("--agent", default="remote", help="remote, random, sticky_artist, top_pop, "
+                        "oracle, console or module:Class (default: remote)")
     parser.add_argument("--url", default="http://127.0.0.1:5000", help="botify URL for --agent remote")
     parser.add_argument("--csv", help="write one row of stats per episode to this CSV file")
     parser.add_argument("--config", help="listener config JSON (cap, fatigue, churn, hype, drift...)")

@@ -19,6 +19,7 @@ import numpy as np
 
 from sim.cli import UsageError
 
+CATALOG_KEYS = ("track", "artist", "title", "genre", "duration", "year")
 USER_FIELDS = {
     "interests": list, "consume_bias": float, "consume_sharpness": float,
     "session_budget": int, "artist_discount_gamma": float, "activity": float,
@@ -158,10 +159,14 @@ def _read_embeddings(file, root):
 def _check(manifest, catalog, users, embeddings, root):
     expected = (manifest["tracks"], manifest["dim"])
     if embeddings.shape != expected or embeddings.dtype != np.float32:
-        raise WorldError(f"{root}/world/embeddings.npy is {embeddings.dtype} {embeddings.shape}, manifest says float32 {expected}")
+        raise WorldError(f"{root}/world/embeddings.npy is {embeddings.dtype} {embeddings.shape}, "
+                         f"manifest says float32 {expected}")
     if len(catalog) != manifest["tracks"] or len(users["activity"]) != manifest["users"]:
         raise WorldError(f"{root}: catalog or users size differs from world/manifest.json")
-    if any(not isinstance(row, dict) or row.get("track") != i for i, row in enumerate(catalog)):
-        raise WorldError(f"{root}/catalog/tracks.jsonl: track ids must be 0..N-1 in order")
-    if max(max(items) for items in users["interests"]) >= manifest["tracks"]:
+    for i, row in enumerate(catalog):
+        if not isinstance(row, dict) or row.get("track") != i or not set(CATALOG_KEYS) <= row.keys():
+            raise WorldError(f"{root}/catalog/tracks.jsonl line {i + 1}: "
+                             f"expected track {i} with {', '.join(CATALOG_KEYS)}")
+    tracks = [t for items in users["interests"] for t in items]
+    if not all(isinstance(t, int) and 0 <= t < manifest["tracks"] for t in tracks):
         raise WorldError(f"{root}/world/users.jsonl: an interest names an unknown track")

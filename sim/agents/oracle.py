@@ -22,7 +22,8 @@ class OracleAgent(Agent):
     def start(self, user, track):
         anchor = self._interest(user, track)
         all_scores = self.model.scores(slice(None), self.model.content[anchor])
-        best = np.argpartition(-all_scores, self.shortlist - 1)[: self.shortlist]
+        size = min(self.shortlist, len(all_scores))
+        best = np.argpartition(-all_scores, size - 1)[:size]
         self.sessions[user] = state = {
             "tracks": best, "value": all_scores[best].astype(np.float64),
             "artists": self.model.world.artist_of[best],

@@ -16,7 +16,8 @@ def run_cli(*argv):
 
 def test_prints_a_table_per_day_and_writes_the_csv(world_dir, tmp_path, capsys):
     csv = tmp_path / "episodes.csv"
-    code = run_cli("--world", world_dir, "--episodes", 30, "--days", 2, "--agent", "random", "--quiet", "--csv", csv)
+    code = run_cli("--world", world_dir, "--episodes", 30, "--days", 2, "--agent", "random", "--quiet",
+                   "--csv", csv)
     out = capsys.readouterr().out
     assert code == 0
     assert "session time" in out and "\n  0        30 " in out and "\n  1        30 " in out
@@ -56,6 +57,7 @@ def test_bad_input_is_one_line_and_exit_2(world_dir, tmp_path, capsys, argv, mes
 
 def test_the_installed_command_shows_no_traceback(tmp_path):
     sim = pathlib.Path(sys.executable).parent / "sim"
-    result = subprocess.run([str(sim), "run", "--world", str(tmp_path)], capture_output=True, text=True, timeout=60)
+    result = subprocess.run([str(sim), "run", "--world", str(tmp_path)],
+                            capture_output=True, text=True, timeout=60)
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert result.stderr.count("\n") == 1

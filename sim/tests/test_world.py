@@ -74,12 +74,18 @@ def test_a_missing_world_names_the_file_and_the_fix(tmp_path):
         ("world/users.jsonl", b'{"user": 0, "interests": "rock"}\n', "interests should be list"),
         ("world/embeddings.npy", b"garbage", "not a readable .npy"),
         ("catalog/tracks.jsonl", b'{"track": 0}\n', "size differs"),
+        ("world/users.jsonl", None, "an interest names an unknown track"),
     ],
 )
 def test_a_damaged_file_is_one_clear_error(tmp_path, world_dir, name, content, message):
     for file in FILES:
         (tmp_path / file).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / file).write_bytes((world_dir / file).read_bytes())
+    if content is None:  # the first user's interests point outside the catalog
+        lines = (tmp_path / name).read_text().splitlines()
+        user = json.loads(lines[0])
+        user["interests"] = [10**6]
+        content = "\n".join([json.dumps(user), *lines[1:]]).encode() + b"\n"
     (tmp_path / name).write_bytes(content)
     with pytest.raises(WorldError, match=message):
         load_world(tmp_path)
