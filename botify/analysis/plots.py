@@ -7,6 +7,7 @@ the returned figure inline.
 
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.ticker import PercentFormatter
 
 from botify.fields import CONTROL, MEAN_REQUEST_LATENCY, START, TIME, TRACKS, TREATMENT
 
@@ -27,32 +28,54 @@ def verdict_color(metric, effect, significant):
 def effects_plot(effects, title="", path=None, warning=None):
     """Point estimate and CI (in % of control) per metric and treatment, coloured by verdict.
 
-    ``warning`` (e.g. a sample ratio mismatch) is printed in red under the title.
+    One panel per metric, each on its own scale (a +400% latency must not
+    squash a +3% session time), zero marked in every panel, the numbers
+    printed on the right. ``warning`` (e.g. a sample ratio mismatch) is
+    printed in red above the title.
     """
     treatments = list(dict.fromkeys(effects[TREATMENT]))
     metrics = list(dict.fromkeys(effects["metric"]))
     corrected = len(treatments) > 1
-    fig = Figure(figsize=(10.5, 1.9 + 0.55 * len(metrics) * len(treatments)), dpi=120, layout="constrained")
-    ax = fig.add_subplot()
+    fig = Figure(figsize=(10.5, 1.7 + 0.5 * len(metrics) * (len(treatments) + 0.5)), dpi=120, layout="constrained")
+    axes = fig.subplots(len(metrics), 1, squeeze=False, gridspec_kw={"height_ratios": [len(treatments)] * len(metrics)})
+    for ax, metric in zip(axes[:, 0], metrics):
+        _draw_metric(ax, effects[effects["metric"] == metric], corrected)
+    axes[-1, 0].set_xlabel("effect vs control (each metric on its own scale)")
+    control = effects.attrs.get("control", CONTROL)
+    alpha = effects.attrs.get("alpha", 0.05)
+    heading = f"{title}: {', '.join(treatments)} vs {control}" if title else f"{', '.join(treatments)} vs {control}"
+    axes[0, 0].set_title(f"{heading}\nrelative effect, {100 * (1 - alpha):.0f}% Welch CI; {_arm_sizes(effects, control)}"
+                         + ("\ncolour and p after Holm correction (bars: uncorrected CIs)" if corrected else ""), fontsize=11, loc="left")
+    if warning:
+        fig.suptitle(warning, color=RED, fontsize=12, fontweight="bold", x=0.01, ha="left")
+    _legend(fig, axes[0, 0])
+    return _save(fig, path)
+
+
+def _draw_metric(ax, rows, corrected):
+    """One metric's panel: a row per treatment, zero line, its own x range."""
     labels = []
-    for y, row in enumerate(effects.itertuples(index=False)):
+    for y, row in enumerate(rows.itertuples(index=False)):
         significant = row.significant_holm if corrected else row.significant
         color = verdict_color(row.metric, row.effect, significant)
         ax.plot([row.ci_low, row.ci_high], [y, y], color=color, lw=3, solid_capstyle="round")
         ax.plot(row.effect, y, "o", color=color, ms=9, mec="white", mew=1.5)
-        labels.append(f"{row.metric}" + (f"  ({getattr(row, TREATMENT)})" if corrected else ""))
+        labels.append(row.metric + (f"  ({getattr(row, TREATMENT)})" if corrected else ""))
         ax.annotate(_estimate_text(row, corrected), (1.01, y), xycoords=("axes fraction", "data"),
                     va="center", fontsize=10, color=color, family="monospace")
-    _style_effects_axes(ax, labels, effects)
-    control = effects.attrs.get("control", CONTROL)
-    alpha = effects.attrs.get("alpha", 0.05)
-    heading = f"{title}: {', '.join(treatments)} vs {control}" if title else f"{', '.join(treatments)} vs {control}"
-    ax.set_title(f"{heading}\nrelative effect, {100 * (1 - alpha):.0f}% Welch CI; {_arm_sizes(effects, control)}"
-                 + ("\ncolour and p after Holm correction" if corrected else ""), fontsize=11, loc="left")
-    if warning:
-        fig.suptitle(warning, color=RED, fontsize=12, fontweight="bold", x=0.01, ha="left")
-    _legend(fig, ax)
-    return _save(fig, path)
+    ax.axvline(0, color="black", lw=1)
+    ax.set_yticks(range(len(labels)), labels, fontsize=11)
+    ax.set_ylim(len(labels) - 0.5, -0.5)
+    ax.xaxis.set_major_formatter(PercentFormatter(decimals=None))
+    ax.tick_params(axis="x", labelsize=9)
+    ax.grid(axis="x", color="#dddddd")
+    ax.set_axisbelow(True)
+    for side in ("top", "right", "left"):
+        ax.spines[side].set_visible(False)
+    low, high = np.nanmin([*rows["ci_low"], 0.0]), np.nanmax([*rows["ci_high"], 0.0])
+    if np.isfinite(low) and np.isfinite(high):
+        pad = max(high - low, 0.5) * 0.08
+        ax.set_xlim(low - pad, high + pad)
 
 
 def _arm_sizes(effects, control):
@@ -71,21 +94,6 @@ def _legend(fig, ax):
 def _estimate_text(row, corrected):
     p_value = row.p_holm if corrected else row.p_value
     return f"{row.effect:+6.1f}% [{row.ci_low:+.1f}, {row.ci_high:+.1f}]  p={p_value:.3g}"
-
-
-def _style_effects_axes(ax, labels, effects):
-    ax.axvline(0, color="black", lw=1)
-    ax.set_yticks(range(len(labels)), labels, fontsize=11)
-    ax.set_ylim(len(labels) - 0.5, -0.5)
-    ax.set_xlabel("effect vs control, %")
-    ax.grid(axis="x", color="#dddddd")
-    ax.set_axisbelow(True)
-    for side in ("top", "right", "left"):
-        ax.spines[side].set_visible(False)
-    low, high = np.nanmin(effects["ci_low"].to_numpy()), np.nanmax(effects["ci_high"].to_numpy())
-    if np.isfinite(low) and np.isfinite(high):
-        pad = max(high - low, 1.0) * 0.08
-        ax.set_xlim(min(low, 0) - pad, max(high, 0) + pad)
 
 
 def session_plots(sessions, experiment, path=None):

@@ -29,7 +29,8 @@ def test_effects_plot_has_one_row_per_metric_and_treatment(tmp_path, sessions):
     table = effects(user_metrics(sessions, "EXP"))
     figure = effects_plot(table, title="EXP", path=tmp_path / "effects.png")
     assert isinstance(figure, Figure)
-    assert len(figure.axes[0].get_yticklabels()) == len(table) == 12
+    panels = [ax for ax in figure.axes if ax.get_yticklabels()]
+    assert len(panels) == 6 and sum(len(ax.get_yticklabels()) for ax in panels) == len(table) == 12
     assert (tmp_path / "effects.png").read_bytes()[:4] == b"\x89PNG"
 
 
