@@ -22,7 +22,7 @@ from sim.config import ListenerConfig
 from sim.episodes import play_session, session_stats
 from sim.listener import ListenerModel
 from sim.population import Population
-from sim.world import load_world
+from sim.world import World, load_world
 
 MAX_CONSECUTIVE_FAILURES = 10
 
@@ -56,7 +56,7 @@ class Simulation:
     """The state one process keeps: world, listener model, population and agent."""
 
     def __init__(self, world, agent, seed, process=0, url=None, config=None, churned=()):
-        self.world = world if not isinstance(world, str) else load_world(world)
+        self.world = world if isinstance(world, World) else load_world(world)
         self.model = ListenerModel(self.world, config or ListenerConfig())
         self.population = Population(self.world, self.model.config, churned)
         agent_seed = int(np.random.SeedSequence([seed, process]).generate_state(1)[0])

@@ -14,7 +14,7 @@ def quick_backoff(monkeypatch):
 
 
 def test_simulate_returns_one_row_per_episode_and_day(world_dir):
-    frame = sim.simulate(world=str(world_dir), agent="random", episodes=40, days=2, seed=1, progress=False)
+    frame = sim.simulate(world=world_dir, agent="random", episodes=40, days=2, seed=1, progress=False)
     assert list(frame.columns) == ["day", "episode", "user", "interest", "time", "tracks"]
     assert len(frame) == 80 and set(frame["day"]) == {0, 1}
     assert (frame["time"] >= 1.0).all() and (frame["tracks"] >= 2).all()

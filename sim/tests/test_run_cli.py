@@ -61,3 +61,12 @@ def test_the_installed_command_shows_no_traceback(tmp_path):
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert result.stderr.count("\n") == 1
+
+
+def test_interactive_asks_before_each_next_day(world_dir, capsys, monkeypatch):
+    questions = []
+    monkeypatch.setattr("builtins.input", lambda prompt: questions.append(prompt) or "q")
+    assert run_cli("--world", world_dir, "--episodes", 5, "--days", 3, "--agent", "random", "--quiet",
+                   "--interactive") == 0
+    assert questions == ["start day 1? [Enter = yes, q = stop] "]
+    assert "\n  1 " not in capsys.readouterr().out
