@@ -83,6 +83,7 @@ def read_event_file(path):
     for name, values in treatments.items():
         frame[name] = pd.Categorical(values)
     _check_messages(path, frame)
+    frame[MESSAGE] = frame[MESSAGE].cat.set_categories([LAST, NEXT])  # the same in every file: concat keeps it
     frame.attrs["experiments"] = sorted(treatments)
     return frame, truncated
 

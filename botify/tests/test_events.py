@@ -27,6 +27,7 @@ def test_rotated_files_of_several_workers_are_merged_in_time_order(tmp_path):
     assert events["timestamp"].tolist() == [1, 2, 4, 5, 6]
     assert events["user"].tolist() == [1, 2, 1, 2, 1]
     assert len(events.attrs["files"]) == 3
+    assert events["message"].dtype == "category" and events["EXP"].dtype == "category"
     assert experiment_names(events) == ["EXP"]
     assert treatments(events, "EXP").tolist() == ["C", "T1", "C", "T1", "C"]
 
@@ -76,6 +77,7 @@ def test_missing_dir_empty_dir_and_unknown_experiment_are_clear_errors(tmp_path)
     with pytest.raises(EventLogError, match="no event files"):
         load_events(tmp_path)
     (tmp_path / "events-1.jsonl").write_text(event("next", 1, 1))
+    (tmp_path / "events-2.jsonl").write_text("")
     with pytest.raises(EventLogError, match=r"'NOPE' is not in the logs \(found: EXP\)"):
         treatments(load_events(tmp_path), "NOPE")
 
