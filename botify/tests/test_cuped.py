@@ -2,7 +2,6 @@
 
 import numpy as np
 import pandas as pd
-import pytest
 
 from botify.analysis.cuped import cuped
 from botify.analysis.effects import effects
