@@ -24,7 +24,8 @@ def render(analysis, verdicts, images):
         "## Sessions over the experiment",
         f"![sessions]({images[1]})",
         "## Method",
-        " ".join(METHOD.split("\n\n", 1)[1].split()),
+        "Each user counts once: the metrics are per-user totals and means over their sessions, because "
+        "users are what the experiment randomises. " + " ".join(METHOD.split("\n\n", 1)[1].split()),
     ]
     return "\n\n".join(parts) + "\n"
 
