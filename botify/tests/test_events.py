@@ -107,3 +107,16 @@ def test_lines_the_fast_reader_cannot_take_are_read_by_json(tmp_path):
     events = load_events(tmp_path)
     assert events["message"].tolist() == ["next", "last", "next"]
     assert events["recommendation"].isna().tolist() == [False, True, False]
+
+
+def test_the_service_rotation_is_read_whole_and_in_order(tmp_path):
+    from botify.service.events import EventLog
+
+    log = EventLog(tmp_path, max_bytes=600)
+    for stamp in range(20):
+        log.write({"message": "next" if stamp % 4 else "last", "timestamp": stamp, "user": stamp % 3, "track": stamp,
+                   "time": 0.5, "latency": 0.001, "experiments": {"EXP": "C"}})
+    log.close()
+    assert len(list(tmp_path.iterdir())) > 3  # rotated several times
+    events = load_events(tmp_path)
+    assert events["timestamp"].tolist() == list(range(20)) and events["track"].tolist() == list(range(20))
