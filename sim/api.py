@@ -39,8 +39,9 @@ def run_days(world="data", agent="random", episodes=1000, days=1, processes=1, s
             if simulation is not None:
                 result = simulation.run_day(day, 0, episodes, tick=lambda: bar.update(1))
             else:
-                tasks = [DayTask(str(world), agent, url, dataclasses.asdict(config), day, p, first, count,
-                                 seed, churned) for p, (first, count) in enumerate(split(episodes, processes))]
+                tasks = [DayTask(str(world), agent, url, dataclasses.asdict(config), day, p, processes, first,
+                                 count, seed, churned)
+                         for p, (first, count) in enumerate(split(episodes, processes))]
                 result = _merge(run_parallel_day(tasks, bar))
         churned = churned + result.churned
         results.append(result)

@@ -10,11 +10,18 @@ import numpy as np
 
 
 class Population:
-    """Draws session owners by activity; with churn on, remembers who left for good."""
+    """Draws session owners by activity; with churn on, remembers who left for good.
 
-    def __init__(self, world, config, churned=()):
+    ``share=(p, P)`` keeps only users ``u % P == p``: parallel processes then
+    never run two sessions of one user at the same time (which would
+    interleave that user's events in botify's log).
+    """
+
+    def __init__(self, world, config, churned=(), share=(0, 1)):
         self.config = config
         self.weights = world.users["activity"].astype(np.float64).copy()
+        part, parts = share
+        self.weights[np.arange(len(self.weights)) % parts != part] = 0.0
         self.churned = set()
         self.leave(churned)
 

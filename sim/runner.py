@@ -2,9 +2,10 @@
 
 Seeds: process ``p`` on day ``d`` draws users and listens with
 ``default_rng([seed, d, p])`` and its agent is seeded from ``[seed, p]``, so
-the same seed and process count give the same sessions. With one process the
-agent lives across days (a learning agent keeps learning); with several, each
-day builds fresh agents in fresh worker processes.
+the same seed and process count give the same sessions. Process ``p`` of
+``P`` serves only users ``u % P == p``, so no user is in two sessions at once.
+With one process the agent lives across days (a learning agent keeps
+learning); with several, each day builds fresh agents in fresh processes.
 
 A session whose requests fail even after the remote agent's retries is
 dropped and counted; after ``MAX_CONSECUTIVE_FAILURES`` failed sessions in a
@@ -37,6 +38,7 @@ class DayTask:
     config: dict
     day: int
     process: int
+    processes: int
     first_episode: int
     episodes: int
     seed: int
@@ -55,10 +57,10 @@ class DayResult:
 class Simulation:
     """The state one process keeps: world, listener model, population and agent."""
 
-    def __init__(self, world, agent, seed, process=0, url=None, config=None, churned=()):
+    def __init__(self, world, agent, seed, process=0, url=None, config=None, churned=(), processes=1):
         self.world = world if isinstance(world, World) else load_world(world)
         self.model = ListenerModel(self.world, config or ListenerConfig())
-        self.population = Population(self.world, self.model.config, churned)
+        self.population = Population(self.world, self.model.config, churned, share=(process % processes, processes))
         agent_seed = int(np.random.SeedSequence([seed, process]).generate_state(1)[0])
         self.agent = make_agent(agent, world=self.world, listeners=self.model, seed=agent_seed, url=url)
         self.seed, self.process = seed, process
@@ -101,7 +103,8 @@ def _init_worker(progress):
 def _run_task(task):
     """Worker entry point: one process's share of one day."""
     config = ListenerConfig(**task.config)
-    simulation = Simulation(task.world, task.agent, task.seed, task.process, task.url, config, task.churned)
+    simulation = Simulation(task.world, task.agent, task.seed, task.process, task.url, config, task.churned,
+                            task.processes)
     return simulation.run_day(task.day, task.first_episode, task.episodes, tick=lambda: _progress.put(1))
 
 

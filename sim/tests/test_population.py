@@ -36,3 +36,8 @@ def test_a_churned_user_is_never_drawn_again(world):
     busiest = int(np.argmax(world.users["activity"]))
     assert population.after_session(bad_session(busiest), np.random.default_rng(0))
     assert busiest not in population.pick(np.random.default_rng(0), 5000)
+
+
+def test_a_share_keeps_only_its_users(world):
+    population = Population(world, ListenerConfig(), share=(1, 3))
+    assert set(population.pick(np.random.default_rng(0), 3000) % 3) == {1}

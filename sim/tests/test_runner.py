@@ -25,3 +25,8 @@ def test_a_learning_agent_keeps_its_state_across_days(world):
     seen = simulation.agent.listened.sum()
     simulation.run_day(1, 0, 50)
     assert simulation.agent.listened.sum() > seen > 0
+
+
+def test_processes_serve_disjoint_users(world):
+    rows = [Simulation(world, "random", seed=0, process=p, processes=2).run_day(0, 0, 40).rows for p in (0, 1)]
+    assert {r["user"] % 2 for r in rows[0]} == {0} and {r["user"] % 2 for r in rows[1]} == {1}
