@@ -29,9 +29,9 @@ def test_lightfm_writes_per_user_lists_and_prints_the_comparison(world, capsys):
     assert (world / "tb" / "projector_config.pbtxt").exists()
 
 
-def test_lightfm_with_item_features_and_an_explicit_out(world):
-    out = world / "features.jsonl"
-    assert train(world, "lightfm", "--trials", "0", "--epochs", "2", "--item-features", "--out", str(out)) == 0
+def test_lightfm_without_item_features_and_an_explicit_out(world):
+    out = world / "plain.jsonl"
+    assert train(world, "lightfm", "--trials", "0", "--epochs", "2", "--no-item-features", "--out", str(out)) == 0
     assert json.loads(out.read_text().splitlines()[0]).keys() == {"user", "tracks"}
 
 

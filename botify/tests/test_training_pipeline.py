@@ -42,6 +42,22 @@ def test_collaborative_lists_favour_each_listeners_genre(world, tmp_path):
     assert np.mean(matches) > 0.6  # random lists would give 0.25
 
 
+def test_user_ids_missing_from_the_logs_get_the_most_liked_tracks(tmp_path):
+    synthetic.write_logs(tmp_path / "log", n_users=30, n_sessions=40, seed=2)
+    synthetic.write_catalog(tmp_path / "data", synthetic.planted_catalog())
+    events = load_events(tmp_path / "log")
+    seen = set(events[fields.USER])
+    out = tmp_path / "collaborative.jsonl"
+    pipeline.collaborative(tmp_path / "log", tmp_path / "data", out, trials=0, epochs=2, say=quiet)
+    lists = export.read_lists(out)
+    assert set(lists) == set(range(max(seen) + 1)) and len(seen) < len(lists)
+    top = data.top_tracks(events)
+    assert all(lists[user] == top for user in set(lists) - seen)
+    plain = tmp_path / "plain.jsonl"
+    pipeline.collaborative(tmp_path / "log", tmp_path / "data", plain, trials=0, epochs=2, cold_start=False, say=quiet)
+    assert set(export.read_lists(plain)) == seen
+
+
 def test_unknown_exclude_is_refused(world):
     root, _ = world
     with pytest.raises(ValueError, match="exclude"):

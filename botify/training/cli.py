@@ -20,10 +20,13 @@ def configure(parser):
     lightfm = models.add_parser("lightfm", help="LightFM top-100 per listener (collaborative.jsonl)")
     _common(lightfm, "collaborative.jsonl")
     lightfm.add_argument("--trials", type=int, default=10, help="optuna trials; 0 = default params (default 10)")
-    lightfm.add_argument("--item-features", action="store_true", help="genre, artist, popularity, duration")
+    lightfm.add_argument("--item-features", action=argparse.BooleanOptionalAction, default=True,
+                         help="genre, artist, popularity and duration features (default on)")
     lightfm.add_argument("--k", type=int, default=10, help="precision@k to tune and report (default 10)")
     lightfm.add_argument("--exclude", choices=("none", "seen", "skipped"), default="none",
                          help="leave the listener's own tracks out of the lists (default none)")
+    lightfm.add_argument("--no-cold-start", dest="cold_start", action="store_false",
+                         help="no lists for user ids missing from the logs (default: the most-liked tracks)")
     lightfm.add_argument("--projector", metavar="DIR", help="also write track embeddings for TensorBoard here")
     context = models.add_parser("contextual", help="torch ranker top-100 per start track (contextual.jsonl)")
     _common(context, "contextual.jsonl")
@@ -54,7 +57,7 @@ def run(args):
         if args.model == "lightfm":
             summary = pipeline.collaborative(
                 args.logs, args.data, args.out, args.trials, args.epochs, args.seed, args.item_features, args.k,
-                patience=args.patience, exclude=args.exclude, progress=True,
+                patience=args.patience, exclude=args.exclude, cold_start=args.cold_start, progress=True,
             )
             _projector(args.projector, summary, args.data)
             _print_table({f"LightFM precision@{args.k}": summary[f"precision@{args.k}"],

@@ -31,9 +31,12 @@ def top_k(queries, items, k=TOP_SIZE, exclude=None, progress=False):
     k = min(k, len(items))
     exclude = None if exclude is None else sp.csr_matrix(exclude)
     out = np.full((len(queries), k), -1, dtype=np.int64)
-    chunk = max(1, CHUNK_CELLS // max(1, len(items)))
+    chunk = max(1, min(len(queries), CHUNK_CELLS // max(1, len(items))))
+    buffer = np.empty((chunk, len(items)), np.float32)  # reused: fresh 64 MB blocks cost page faults
+    items_t = np.ascontiguousarray(items.T)
     for begin in tqdm(range(0, len(queries), chunk), desc="top-k", disable=not progress, unit="chunk"):
-        scores = queries[begin : begin + chunk] @ items.T
+        block = queries[begin : begin + chunk]
+        scores = np.matmul(block, items_t, out=buffer[: len(block)])
         if exclude is not None:
             rows, cols = exclude[begin : begin + chunk].nonzero()
             scores[rows, cols] = -np.inf

@@ -18,12 +18,14 @@ from botify.training import contextual, data, export, lightfm_model
 EXCLUDE = ("none", "seen", "skipped")  # which of a listener's own tracks the per-user lists leave out
 
 
-def collaborative(logs, data_dir="data", out=None, trials=10, epochs=30, seed=0, item_features=False, k=10,
-                  threshold=data.POSITIVE_TIME, test_share=0.2, patience=3, exclude="none", progress=False, say=print):
+def collaborative(logs, data_dir="data", out=None, trials=10, epochs=30, seed=0, item_features=True, k=10,
+                  threshold=data.POSITIVE_TIME, test_share=0.2, patience=3, exclude="none", cold_start=True,
+                  progress=False, say=print):
     """LightFM top-100 per listener: tune on a train/test split, refit on every positive, export.
 
     ``exclude`` drops the listener's own tracks from the lists: ``seen``
     (every track in the logs) or ``skipped`` (never listened beyond ``threshold``).
+    ``cold_start`` also writes the most-liked tracks for user ids missing from the logs.
     """
     if exclude not in EXCLUDE:
         raise ValueError(f"exclude must be one of {', '.join(EXCLUDE)}, not {exclude!r}")
@@ -51,12 +53,26 @@ def collaborative(logs, data_dir="data", out=None, trials=10, epochs=30, seed=0,
     banned = _own_tracks(events, exclude, threshold)
     exclusion = None if banned is None else export.exclusion_matrix(banned, full.user_ids, full.item_ids)
     top = export.top_k(users, tracks, export.TOP_SIZE, exclusion, progress)
+    ids, top, cold = _with_cold_start(full, top, data.top_tracks(events, export.TOP_SIZE, threshold), cold_start)
     out = pathlib.Path(out or pathlib.Path(data_dir) / "artifacts" / "collaborative.jsonl")
-    export.write_lists(out, fields.USER, full.user_ids, top, full.item_ids)
-    say(f"wrote {len(top)} lists to {out}")
+    export.write_lists(out, fields.USER, ids, top, full.item_ids)
+    say(f"wrote {len(top)} lists to {out} ({cold} of them the most-liked tracks, for listeners without positives)")
     return {"out": str(out), "lists": len(top), "params": found.params, "best_epoch": found.best_epoch,
             f"precision@{k}": found.best_score, f"popularity_precision@{k}": popularity, "curve": found.curve,
             "study": found.study, "model": final.model, "interactions": full, "item_vectors": tracks}
+
+
+def _with_cold_start(full, top, popular, cold_start):
+    """Add the most-liked tracks as the list of every user id below the largest one seen without a list.
+
+    User ids are the world's ids 0..U-1, so ids missing from the logs are
+    listeners botify has not met yet: popularity is the best guess for them.
+    """
+    cold = np.setdiff1d(np.arange(full.user_ids.max() + 1), full.user_ids) if cold_start else np.empty(0, int)
+    row = np.full(top.shape[1], -1)
+    positions = pd.Index(full.item_ids).get_indexer(popular)
+    row[: len(positions)] = positions[: top.shape[1]]
+    return np.concatenate([full.user_ids, cold]), np.vstack([top, np.tile(row, (len(cold), 1))]), len(cold)
 
 
 def _own_tracks(events, exclude, threshold):
