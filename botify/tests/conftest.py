@@ -130,8 +130,9 @@ class RunningBotify:
         self.url, self.redis_url = state["url"], state["redis_url"]
 
     def events(self):
-        """Every event line written so far, parsed, in file order per file."""
-        return [json.loads(line) for path in sorted(self.log_dir.glob("events*.jsonl*")) for line in path.read_text().splitlines()]
+        """Every event written so far, parsed, ordered by timestamp (each worker writes its own file)."""
+        lines = [line for path in self.log_dir.glob("events*.jsonl*") for line in path.read_text().splitlines()]
+        return sorted(map(json.loads, lines), key=lambda event: event["timestamp"])
 
     def stderr(self):
         return self.stderr_path.read_text()
