@@ -20,20 +20,22 @@ COLUMNS = ["day", "episode", "user", "interest", "time", "tracks"]
 
 
 def run_days(world="data", agent="random", episodes=1000, days=1, processes=1, seed=0, url=None,
-             config=None, progress=True, between_days=None):
+             config=None, progress=True, between_days=None, first_day=0):
     """Simulate ``days`` days of ``episodes`` sessions each; returns one DayResult per day.
 
+    Days are numbered from ``first_day``: separate runs that continue a story
+    (traffic day, then an A/B day) pass 0, then 1, and get fresh sessions.
     ``between_days(day)`` is called before every day after the first; it returns
     False to stop early (the CLI's interactive prompt).
     """
     config = config or ListenerConfig()
-    _check_arguments(world, agent, episodes, days, processes, url)
+    _check_arguments(world, agent, episodes, days, processes, url, first_day)
     simulation = None
     if processes == 1:
         simulation = Simulation(world, agent, seed, url=url, config=config)
     results, churned = [], []
-    for day in range(days):
-        if day and between_days is not None and between_days(day) is False:
+    for day in range(first_day, first_day + days):
+        if day > first_day and between_days is not None and between_days(day) is False:
             break
         with tqdm(total=episodes, desc=f"day {day}", unit="session", disable=not progress) as bar:
             if simulation is not None:
@@ -48,11 +50,11 @@ def run_days(world="data", agent="random", episodes=1000, days=1, processes=1, s
     return results
 
 
-def _check_arguments(world, agent, episodes, days, processes, url):
+def _check_arguments(world, agent, episodes, days, processes, url, first_day):
     from sim.cli import UsageError
 
-    if episodes < 1 or days < 1 or processes < 1:
-        raise UsageError("episodes, days and processes must be at least 1")
+    if episodes < 1 or days < 1 or processes < 1 or first_day < 0:
+        raise UsageError("episodes, days and processes must be at least 1, the first day at least 0")
     if processes > 1 and not isinstance(world, (str, bytes)) and not hasattr(world, "__fspath__"):
         raise UsageError("several processes need the world as a folder path, not a loaded World")
     if processes > 1 and agent == "console":
@@ -65,7 +67,7 @@ def _check_arguments(world, agent, episodes, days, processes, url):
 
 
 def _merge(parts):
-    merged = DayResult(rows=[row for part in parts for row in part.rows])
+    merged = DayResult(day=parts[0].day, rows=[row for part in parts for row in part.rows])
     merged.failed = sum(part.failed for part in parts)
     merged.retried = sum(part.retried for part in parts)
     merged.stopped = "; ".join(part.stopped for part in parts if part.stopped)
@@ -75,7 +77,7 @@ def _merge(parts):
 
 
 def simulate(world="data", agent="random", episodes=1000, days=1, processes=1, seed=0, url=None,
-             config=None, progress=True):
+             config=None, progress=True, first_day=0):
     """Episode stats as a DataFrame (columns: day, episode, user, interest, time, tracks).
 
     ``frame.attrs`` holds ``failed`` (sessions dropped after service errors),
@@ -83,7 +85,8 @@ def simulate(world="data", agent="random", episodes=1000, days=1, processes=1, s
     """
     import pandas as pd
 
-    results = run_days(world, agent, episodes, days, processes, seed, url, config, progress)
+    results = run_days(world, agent, episodes, days, processes, seed, url, config, progress,
+                       first_day=first_day)
     frame = pd.DataFrame([row for result in results for row in result.rows], columns=COLUMNS)
     frame.attrs.update(
         failed=sum(r.failed for r in results), retried=sum(r.retried for r in results),

@@ -17,17 +17,19 @@ def mean_sem(values):
 
 def day_table(results):
     """A plain-text table, one line per day, plus failure notes when there were any."""
+    if not results:
+        return "no day was simulated"
     lines = [f"{'day':>3}  {'sessions':>8}  {'session time':>15}  {'tracks':>15}  {'failed':>6}"]
-    for day, result in enumerate(results):
+    for result in results:
         time = mean_sem([row["time"] for row in result.rows])
         tracks = mean_sem([row["tracks"] for row in result.rows])
-        lines.append(f"{day:>3}  {len(result.rows):>8}  {time[0]:>7.3f} ± {time[1]:<5.3f}  "
+        lines.append(f"{result.day:>3}  {len(result.rows):>8}  {time[0]:>7.3f} ± {time[1]:<5.3f}  "
                      f"{tracks[0]:>7.2f} ± {tracks[1]:<5.2f}  {result.failed:>6}")
     retried = sum(r.retried for r in results)
     failed = sum(r.failed for r in results)
     if retried or failed:
         lines.append(f"service trouble: {retried} requests retried, {failed} sessions dropped after retries")
-    lines.extend(f"day {day} stopped early: {r.stopped}" for day, r in enumerate(results) if r.stopped)
+    lines.extend(f"day {r.day} stopped early: {r.stopped}" for r in results if r.stopped)
     churned = sum(len(r.churned) for r in results)
     if churned:
         lines.append(f"churn: {churned} users left for good")

@@ -7,6 +7,8 @@ def configure(parser):
     parser.add_argument("--world", default="data", help="data folder made by `sim world` (default: data)")
     parser.add_argument("--episodes", type=int, default=1000, help="sessions per day (default: 1000)")
     parser.add_argument("--days", type=int, default=1, help="days to simulate (default: 1)")
+    parser.add_argument("--first-day", type=int, default=0,
+                        help="number of the first day; a later run continues with 1, 2... (default: 0)")
     parser.add_argument("--processes", type=int, default=1, help="parallel processes (default: 1)")
     parser.add_argument("--seed", type=int, default=0, help="traffic seed (default: 0)")
     parser.add_argument("--agent", default="remote", help="remote, random, sticky_artist, top_pop, "
@@ -35,7 +37,7 @@ def run(args):
     results = run_days(
         world, args.agent, args.episodes, args.days, args.processes, args.seed, args.url, config,
         progress=not args.quiet and args.agent != "console",
-        between_days=_ask_between_days if args.interactive else None,
+        between_days=_ask_between_days if args.interactive else None, first_day=args.first_day,
     )
     print(day_table(results))
     if args.csv:

@@ -47,6 +47,7 @@ class DayTask:
 
 @dataclasses.dataclass
 class DayResult:
+    day: int
     rows: list
     failed: int = 0
     retried: int = 0
@@ -71,7 +72,7 @@ class Simulation:
 
         self.model.set_day(day)
         rng = np.random.default_rng([self.seed, day, self.process])
-        result, streak, before = DayResult(rows=[]), 0, set(self.population.churned)
+        result, streak, before = DayResult(day=day, rows=[]), 0, set(self.population.churned)
         retried_before = getattr(self.agent, "retried", 0)
         for episode in range(first_episode, first_episode + episodes):
             try:

@@ -65,3 +65,9 @@ def test_processes_are_seeded_differently_but_reproducibly(world_dir):
     assert sorted(first["episode"]) == list(range(60))
     halves = first[first["episode"] < 30], first[first["episode"] >= 30]
     assert halves[0]["user"].tolist() != halves[1]["user"].tolist()
+
+
+def test_a_later_first_day_gives_fresh_sessions_numbered_from_it(world):
+    day0 = sim.simulate(world=world, agent="random", episodes=30, seed=1, progress=False)
+    day1 = sim.simulate(world=world, agent="random", episodes=30, seed=1, first_day=1, progress=False)
+    assert set(day1["day"]) == {1} and day0["user"].tolist() != day1["user"].tolist()
