@@ -85,6 +85,3 @@ class RemoteAgent(Agent):
             return reply.json()
         except ValueError:
             raise RemoteError(f"POST {path} answered non-JSON: {reply.text[:200]!r}") from None
-
-    def close(self):
-        self.http.close()
