@@ -92,3 +92,10 @@ def test_tune_returns_best_params_curves_and_the_study(planted):
     assert all(len(trial.user_attrs["curve"]) >= 1 for trial in tuned.study.trials)
     again = lightfm_model.tune(built, trials=3, epochs=4, seed=2)
     assert again.params == tuned.params
+
+
+def test_popularity_precision_is_the_bar_under_the_same_protocol(planted):
+    train, test, _ = planted
+    built = lightfm_model.interactions(train, test, items=range(200))
+    popularity = lightfm_model.popularity_precision(built)
+    assert 0 < popularity < lightfm_model.fit(built, epochs=10).best_score

@@ -34,32 +34,40 @@ def collaborative(logs, data_dir="data", out=None, trials=10, epochs=30, seed=0,
     liked = data.positives(events, threshold)
     if liked.empty:
         raise ValueError(f"no track in {logs} was listened to for more than {threshold}")
-    train, test = data.split(liked, test_share, seed)
     features = data.item_features(catalog, events) if item_features else None
     items = catalog.index.to_numpy() if item_features else np.unique(liked[fields.TRACK])
     say(f"{len(events)} events: {len(liked)} positives of {liked[fields.USER].nunique()} listeners "
         f"on {len(items)} tracks{' with item features' if item_features else ''}")
-    split = lightfm_model.interactions(train, test, items, features)
-    if trials:
-        found = lightfm_model.tune(split, trials, epochs, patience, k, seed, progress)
-    else:
-        found = lightfm_model.fit(split, None, epochs, patience, k, seed, progress)
+    split = lightfm_model.interactions(*data.split(liked, test_share, seed), items, features)
+    found = _search(split, trials, epochs, patience, k, seed, progress)
     popularity = lightfm_model.popularity_precision(split, k)
     say(f"best precision@{k} {found.best_score:.4f} after {found.best_epoch} epochs (popularity {popularity:.4f}); "
         f"refitting on every positive")
     full = lightfm_model.interactions(liked, None, items, features)
     final = lightfm_model.fit(full, found.params, found.best_epoch, seed=seed)
-    users, tracks = lightfm_model.vectors(final.model, full)
+    out = pathlib.Path(out or pathlib.Path(data_dir) / "artifacts" / "collaborative.jsonl")
+    lists, cold, tracks = _write_user_lists(out, final.model, full, events, exclude, cold_start, threshold, progress)
+    say(f"wrote {lists} lists to {out} ({cold} of them the most-liked tracks, for listeners without positives)")
+    return {"out": str(out), "lists": lists, "params": found.params, "best_epoch": found.best_epoch,
+            f"precision@{k}": found.best_score, f"popularity_precision@{k}": popularity, "curve": found.curve,
+            "study": found.study, "model": final.model, "interactions": full, "item_vectors": tracks}
+
+
+def _search(split, trials, epochs, patience, k, seed, progress):
+    """An optuna study, or one fit with the default parameters when ``trials`` is 0."""
+    if trials:
+        return lightfm_model.tune(split, trials, epochs, patience, k, seed, progress)
+    return lightfm_model.fit(split, None, epochs, patience, k, seed, progress)
+
+
+def _write_user_lists(out, model, full, events, exclude, cold_start, threshold, progress):
+    """Score every listener against every candidate track; returns (lists, cold-start lists, item vectors)."""
+    users, tracks = lightfm_model.vectors(model, full)
     banned = _own_tracks(events, exclude, threshold)
     exclusion = None if banned is None else export.exclusion_matrix(banned, full.user_ids, full.item_ids)
     top = export.top_k(users, tracks, export.TOP_SIZE, exclusion, progress)
     ids, top, cold = _with_cold_start(full, top, data.top_tracks(events, export.TOP_SIZE, threshold), cold_start)
-    out = pathlib.Path(out or pathlib.Path(data_dir) / "artifacts" / "collaborative.jsonl")
-    export.write_lists(out, fields.USER, ids, top, full.item_ids)
-    say(f"wrote {len(top)} lists to {out} ({cold} of them the most-liked tracks, for listeners without positives)")
-    return {"out": str(out), "lists": len(top), "params": found.params, "best_epoch": found.best_epoch,
-            f"precision@{k}": found.best_score, f"popularity_precision@{k}": popularity, "curve": found.curve,
-            "study": found.study, "model": final.model, "interactions": full, "item_vectors": tracks}
+    return export.write_lists(out, fields.USER, ids, top, full.item_ids), cold, tracks
 
 
 def _with_cold_start(full, top, popular, cold_start):
@@ -98,12 +106,11 @@ def contextual_lists(logs, data_dir="data", out=None, epochs=30, seed=0, dim=32,
                               **catalog_codes(catalog), **(options or {}))
     say(f"test MSE {result.test_mse:.4f} vs mean baseline {result.baseline_mse:.4f} "
         f"(best epoch {result.best_epoch})")
-    starts = np.arange(len(catalog))  # unseen tracks still have artist and genre context
-    queries, tracks = result.model.vectors()
-    itself = sp.csr_matrix((np.ones(len(starts)), (np.arange(len(starts)), starts)), shape=(len(starts), len(tracks)))
-    top = export.top_k(queries[starts], tracks, export.TOP_SIZE, itself, progress)
+    queries, tracks = result.model.vectors()  # every catalog track: unseen ones still have artist and genre
+    itself = sp.identity(len(tracks), dtype=np.int8, format="csr")
+    top = export.top_k(queries, tracks, export.TOP_SIZE, itself, progress)
     out = pathlib.Path(out or pathlib.Path(data_dir) / "artifacts" / "contextual.jsonl")
-    export.write_lists(out, fields.TRACK, starts, top, np.arange(len(tracks)))
+    export.write_lists(out, fields.TRACK, np.arange(len(tracks)), top, np.arange(len(tracks)))
     say(f"wrote {len(top)} lists to {out}")
     return {"out": str(out), "lists": len(top), "test_mse": result.test_mse, "baseline_mse": result.baseline_mse,
             "best_epoch": result.best_epoch, "curve": result.curve, "model": result.model}
