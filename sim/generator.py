@@ -75,7 +75,8 @@ def _tracks(rng, artists, n_tracks):
     genre_of = artists["genre"][artist_of]
     mean_duration = np.asarray(names.GENRE_DURATION)[genre_of]
     duration = np.clip(rng.lognormal(np.log(mean_duration), 0.25), 45, 1200).astype(int)
-    year = np.minimum(artists["debut"][artist_of] + rng.geometric(0.15, n_tracks) - 1, 2025)
+    debut = artists["debut"][artist_of]
+    year = debut + (rng.geometric(0.15, n_tracks) - 1) % (2026 - debut)  # a career that ends by 2025
     titles = names.track_titles(rng, n_tracks)
     catalog = [
         {"track": i, "artist": artists["name"][a], "title": t, "genre": names.GENRES[g],
