@@ -77,6 +77,6 @@ def track_titles(rng, count):
     lengths = rng.choice([1, 2, 2, 3, 3, 4], size=count)
     words = rng.integers(0, len(TITLE_WORDS), size=(count, 4))
     return [
-        " ".join(TITLE_WORDS[w] for w in row[:n]).title()
+        " ".join(dict.fromkeys(TITLE_WORDS[w] for w in row[:n])).title()  # no word twice
         for row, n in zip(words.tolist(), lengths.tolist())
     ]

@@ -13,4 +13,5 @@ def test_artist_names_are_unique_even_when_combinations_run_out():
 def test_titles_are_one_to_four_title_case_words_and_seeded():
     titles = track_titles(np.random.default_rng(1), 500)
     assert all(1 <= len(t.split()) <= 4 and t == t.title() for t in titles)
+    assert all(len(set(t.split())) == len(t.split()) for t in titles)
     assert titles == track_titles(np.random.default_rng(1), 500)
