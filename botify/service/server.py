@@ -1,8 +1,12 @@
 """gunicorn, driven from Python: a production WSGI server with N worker processes (never Flask's dev server).
 
-The CLI binds the listening socket itself and hands gunicorn its file
-descriptor: a taken port is then one clear error instead of gunicorn's
-retries, and ``--port 0`` gets a free port whose number we know.
+Each worker listens on its own ``SO_REUSEPORT`` socket, so the kernel spreads
+new connections over the workers. With one shared socket, the first worker to
+wake up accepted every keep-alive connection (all of the benchmark's, all of
+the simulator's sessions) while the others idled, halving throughput.
+The CLI first binds the address itself without ``SO_REUSEPORT``: a taken port
+is one clear error instead of gunicorn's retries, and ``--port 0`` resolves to
+a free port whose number we know.
 """
 
 import errno
@@ -16,7 +20,7 @@ class PortError(OSError):
 
 
 def listen(host, port, backlog=2048):
-    """A bound, listening, inheritable TCP socket on (host, port)."""
+    """A bound, listening TCP socket on (host, port); PortError if the address is taken."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -27,17 +31,17 @@ def listen(host, port, backlog=2048):
         reason = "the port is already in use" if error.errno == errno.EADDRINUSE else error.strerror
         raise PortError(f"cannot listen on {host}:{port}: {reason}") from None
     sock.listen(backlog)
-    sock.set_inheritable(True)
     return sock
 
 
 class Server(BaseApplication):
-    """Serves an already built WSGI app on an already bound socket."""
+    """Serves an already built WSGI app; every worker binds (host, port) with ``SO_REUSEPORT``."""
 
-    def __init__(self, app, sock, workers, threads=4):
+    def __init__(self, app, host, port, workers, threads=4):
         self.application = app
         self.options = {
-            "bind": [f"fd://{sock.fileno()}"],
+            "bind": [f"[{host}]:{port}" if ":" in host else f"{host}:{port}"],
+            "reuse_port": True,
             "workers": workers,
             "worker_class": "gthread",  # threads + keep-alive: ~2.5x the throughput of sync workers here
             "threads": threads,

@@ -37,14 +37,15 @@ class Service:
             raise CommandError(f"a service (pid {running['pid']}) already runs on {self.data} at {running['url']}")
         signal.signal(signal.SIGTERM, _exit_on_signal)  # gunicorn installs its own handlers later
         try:
-            self.sock = _listen(self.host, self.port)
+            self.sock = _listen(self.host, self.port)  # holds the port while loading
             self._start_redis()
             self._load()
-            url = f"http://{self.host}:{self.sock.getsockname()[1]}"
+            port = self.sock.getsockname()[1]
+            url = f"http://{self.host}:{port}"
             write_state(self.data, url, self.redis_url, self.pid)
             self.logger.info("botify serves experiment %s at %s (Redis %s)", self.experiment, url, self.redis_url)
-            server = Server(self._app(), self.sock, self.workers)
-            self.sock.detach()  # gunicorn owns the descriptor now and closes it on exit
+            server = Server(self._app(), self.host, port, self.workers)
+            self.sock.close()  # the workers bind their own SO_REUSEPORT sockets now
             self.sock = None
             server.run()
         finally:
