@@ -2,11 +2,13 @@
 
 Each worker listens on its own ``SO_REUSEPORT`` socket, so the kernel spreads
 new connections over the workers. With one shared socket, the first worker to
-wake up accepted every keep-alive connection (all of the benchmark's, all of
-the simulator's sessions) while the others idled, halving throughput.
+wake up could take every keep-alive connection (in the benchmark it often took
+all of them) while the others idled, halving throughput.
 The CLI first binds the address itself without ``SO_REUSEPORT``: a taken port
 is one clear error instead of gunicorn's retries, and ``--port 0`` resolves to
-a free port whose number we know.
+a free port whose number we know. It closes that socket just before gunicorn
+starts, so a client that connected while the catalog was loading is reset and
+must retry (health checks do).
 """
 
 import errno
