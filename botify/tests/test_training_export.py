@@ -71,3 +71,17 @@ def test_write_lists_refuses_an_unknown_key(tmp_path):
 def test_top_tracks_artifact_is_a_json_array(tmp_path):
     path = export.write_top_tracks(tmp_path / "top_tracks.json", np.array([5, 3, 9]))
     assert json.loads(path.read_text()) == [5, 3, 9]
+
+
+def test_wide_rows_take_the_sampled_threshold_path_and_stay_exact():
+    rng = np.random.default_rng(5)
+    queries, items = rng.standard_normal((30, 6)), rng.standard_normal((20_000, 6))
+    mask = rng.random((30, 20_000)) < 0.01
+    mask[3, 10:] = True  # row 3 keeps only 10 allowed items: too few for the threshold
+    top = export.top_k(queries, items, k=100, exclude=mask.astype(np.int8))
+    scores = np.where(mask, -np.inf, queries.astype(np.float32) @ items.astype(np.float32).T)
+    expected = -np.sort(-scores, axis=1)[:, :100]
+    found = np.take_along_axis(scores, np.where(top < 0, 0, top), axis=1)
+    np.testing.assert_allclose(np.where(top < 0, -np.inf, found), expected, rtol=1e-5)
+    assert not mask[np.arange(30)[:, None], top][top >= 0].any()
+    assert (top[3] >= 0).sum() == 10
