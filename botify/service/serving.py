@@ -6,11 +6,14 @@ workers do not replay the same random sequence.
 """
 
 import os
+import threading
 
 from flask import current_app
 
 from botify.service import experiments
 from botify.service.store import get_store
+
+_creating = threading.Lock()
 
 
 class Serving:
@@ -49,7 +52,10 @@ def init_app(app):
 def get_serving():
     serving = current_app.extensions.get("botify.serving")
     if serving is None or serving.pid != os.getpid():
-        active = active_experiment(current_app.config["EXPERIMENT"])
-        serving = Serving(get_store(), active, experiments.EXPERIMENTS, current_app.config["SEED"])
-        current_app.extensions["botify.serving"] = serving
+        with _creating:  # one set of recommenders (and random streams) per worker, not per thread
+            serving = current_app.extensions.get("botify.serving")
+            if serving is None or serving.pid != os.getpid():
+                active = active_experiment(current_app.config["EXPERIMENT"])
+                serving = Serving(get_store(), active, experiments.EXPERIMENTS, current_app.config["SEED"])
+                current_app.extensions["botify.serving"] = serving
     return serving

@@ -16,6 +16,7 @@ Keys:
 
 import json
 import os
+import threading
 
 import redis
 from flask import current_app
@@ -34,6 +35,8 @@ local artist = redis.call('HGET', KEYS[1], ARGV[1])
 if not artist then return false end
 return redis.call('HGET', KEYS[2], artist)
 """
+
+_creating = threading.Lock()
 
 # the exceptions that mean "Redis is unavailable" (answered with 503)
 UNAVAILABLE = (redis.ConnectionError, redis.TimeoutError, redis.BusyLoadingError)
@@ -108,6 +111,9 @@ def get_store():
     """The store of the current app in this process (a new one after a fork)."""
     store = current_app.extensions.get("botify.store")
     if store is None or store.pid != os.getpid():
-        store = Store(connect(current_app.config["REDIS_URL"]))
-        current_app.extensions["botify.store"] = store
+        with _creating:  # the worker's threads share one client (and its connection pool)
+            store = current_app.extensions.get("botify.store")
+            if store is None or store.pid != os.getpid():
+                store = Store(connect(current_app.config["REDIS_URL"]))
+                current_app.extensions["botify.store"] = store
     return store
