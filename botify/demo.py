@@ -65,28 +65,25 @@ def run_demo(plan):
     """Run the whole loop; stops everything it started, also on Ctrl-C or a failed step."""
     started = time.monotonic()
     free_port_or_fail(plan.port)
+    recommendations = plan.reports / "demo" / "collaborative.jsonl"
+    out = plan.reports / plan.experiment
     with ProcessGroup() as processes:
-        _step(1, "world", lambda: _ensure_world(plan))
-        day1 = plan.day_logs(1, plan.baseline)
-        _step(2, f"day 1: {plan.baseline} traffic", lambda: _serve_day(processes, plan, plan.baseline, day1))
-        recommendations = plan.reports / "demo" / "collaborative.jsonl"
-        _step(3, "train LightFM on day 1", lambda: _train(plan, day1, recommendations))
-        day2 = plan.day_logs(2, plan.experiment)
-        _step(4, f"day 2: {plan.experiment} traffic", lambda: _serve_day(processes, plan, plan.experiment, day2, recommendations))
-        out = plan.reports / plan.experiment
-        _step(5, f"report {plan.experiment}", lambda: _command(
+        _step(1, "world", lambda: ensure_world(plan))
+        day1 = _step(2, f"day 1: {plan.baseline} traffic", lambda: serve_day(processes, plan, plan.baseline, day=1))
+        _step(3, "train LightFM on day 1's positives", lambda: command(
+            "botify", "train", "lightfm", "--logs", day1, "--data", plan.data, "--out", recommendations,
+            "--trials", plan.trials, "--epochs", plan.epochs, "--seed", plan.seed))
+        day2 = _step(4, f"day 2: {plan.experiment} traffic", lambda: serve_day(
+            processes, plan, plan.experiment, day=2, uploads={"collaborative": recommendations}))
+        _step(5, f"report {plan.experiment}", lambda: command(
             "botify", "report", "--logs", day2, "--experiment", plan.experiment, "--out", out))
     minutes = (time.monotonic() - started) / 60
     print(f"\nDone in {minutes:.1f} min. Report: {out / 'report.md'} (A/B screenshot in the same folder).")
     return 0
 
 
-def _step(number, title, action):
-    print(f"\n==> [{number}/5] {title}", flush=True)
-    action()
-
-
-def _ensure_world(plan):
+def ensure_world(plan):
+    """Generate the world with the plan's seed unless data/ already has one."""
     if (plan.data / "catalog" / "tracks.jsonl").exists() and (plan.data / "world" / "manifest.json").exists():
         print(f"using the world in {plan.data}/")
         return
@@ -95,34 +92,36 @@ def _ensure_world(plan):
         sizes += ["--tracks", plan.tracks]
     if plan.users:
         sizes += ["--users", plan.users]
-    _command("sim", "world", "--out", plan.data, "--seed", plan.seed, *sizes)
+    command("sim", "world", "--out", plan.data, "--seed", plan.seed, *sizes)
 
 
-def _serve_day(processes, plan, experiment, log_dir, recommendations=None):
-    """Serve one experiment for one day of traffic, then stop the service."""
+def serve_day(processes, plan, experiment, day, uploads=None):
+    """Serve one experiment (after uploading {name: artifact}) for a day of traffic; returns its log dir."""
+    log_dir = plan.day_logs(day, experiment)
     shutil.rmtree(log_dir, ignore_errors=True)
     service = processes.start(_executable("botify"), "serve", "--data", plan.data, "--port", plan.port,
                               "--workers", plan.workers, "--experiment", experiment, "--log-dir", log_dir)
     wait_until_healthy(plan.url, service)
-    if recommendations is not None:
-        _command("botify", "upload", recommendations, "--name", "collaborative", "--data", plan.data)
-    day = 1 if recommendations is None else 2
-    _command("sim", "run", "--world", plan.data, "--episodes", plan.episodes, "--processes", plan.processes,
-             "--seed", plan.seed + day, "--agent", "remote", "--url", plan.url)
+    for name, artifact in (uploads or {}).items():
+        command("botify", "upload", artifact, "--name", name, "--data", plan.data)
+    command("sim", "run", "--world", plan.data, "--episodes", plan.episodes, "--processes", plan.processes,
+            "--seed", plan.seed, "--first-day", day, "--agent", "remote", "--url", plan.url)
     processes.stop(service)
+    return log_dir
 
 
-def _train(plan, logs, out):
-    _command("botify", "train", "lightfm", "--logs", logs, "--data", plan.data, "--out", out,
-             "--trials", plan.trials, "--epochs", plan.epochs, "--seed", plan.seed)
-
-
-def _command(program, *args):
+def command(program, *args):
+    """Run a course command as a student would type it; a failure stops the run with its name."""
     argv = [_executable(program), *map(str, args)]
     print("$", " ".join([program, *argv[1:]]), flush=True)
     code = subprocess.run(argv).returncode
     if code != 0:
         raise CommandError(f"'{program} {args[0]}' failed with exit code {code} (its output is above)")
+
+
+def _step(number, title, action):
+    print(f"\n==> [{number}/5] {title}", flush=True)
+    return action()
 
 
 def _executable(program):

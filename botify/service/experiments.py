@@ -14,6 +14,7 @@ EXPERIMENTS = [
     Experiment("TOP_POP", Random, TopPop),
     Experiment("COLLABORATIVE", Random, Collaborative),
     Experiment("CONTEXTUAL", StickyArtist, Contextual),
+    Experiment("LEADERBOARD", Random, TopPop, StickyArtist, Collaborative, Contextual),
 ]
 
 DEFAULT = "AA"

@@ -1,0 +1,63 @@
+"""Benchmark: do the trained recommenders keep simulated listeners longer?
+
+Run: ``.venv/bin/python botify/benchmarks/quality.py [--episodes 5000] [--port 5057]``.
+Day 1 serves STICKY_ARTIST (Random vs StickyArtist); LightFM, the torch
+contextual ranker and the popularity list are trained on its logs; day 2 serves
+LEADERBOARD, a five-way split of Random, TopPop, StickyArtist, Collaborative
+and Contextual. It prints each comparison the course claims (Collaborative vs
+Random and vs TopPop, Contextual vs StickyArtist) on mean_time_per_session.
+Figures are recorded in botify/training/README.md.
+"""
+
+import argparse
+import pathlib
+
+from botify.analysis import analyse, effects, format_table
+from botify.demo import DemoPlan, command, ensure_world, serve_day
+from botify.processes import ProcessGroup, free_port_or_fail
+
+ARMS = {"C": "Random", "T1": "TopPop", "T2": "StickyArtist", "T3": "Collaborative", "T4": "Contextual"}
+CLAIMS = [("T3", "C"), ("T3", "T1"), ("T4", "T2")]  # (treatment, its baseline)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--episodes", type=int, default=5000, help="sessions per day")
+    parser.add_argument("--port", type=int, default=5057)
+    parser.add_argument("--data", type=pathlib.Path, default=pathlib.Path("data"))
+    parser.add_argument("--work", type=pathlib.Path, default=pathlib.Path("reports/quality"))
+    args = parser.parse_args()
+    plan = DemoPlan(data=args.data, logs=args.work / "log", reports=args.work, port=args.port,
+                    episodes=args.episodes, trials=8, epochs=30)
+    day2 = run_days(plan)
+    command("botify", "report", "--logs", day2, "--experiment", "LEADERBOARD", "--out", args.work / "LEADERBOARD")
+    print_claims(day2)
+
+
+def run_days(plan):
+    free_port_or_fail(plan.port)
+    artifacts = plan.reports / "artifacts"
+    with ProcessGroup() as processes:
+        ensure_world(plan)
+        day1 = serve_day(processes, plan, "STICKY_ARTIST", day=1)
+        train = ("--logs", day1, "--data", plan.data, "--seed", plan.seed)
+        command("botify", "train", "lightfm", *train, "--out", artifacts / "collaborative.jsonl",
+                "--trials", plan.trials, "--epochs", plan.epochs)
+        command("botify", "train", "contextual", *train, "--out", artifacts / "contextual.jsonl")
+        command("botify", "train", "top", "--logs", day1, "--data", plan.data, "--out", artifacts / "top_tracks.json")
+        uploads = {path.stem: path for path in sorted(artifacts.iterdir())}
+        return serve_day(processes, plan, "LEADERBOARD", day=2, uploads=uploads)
+
+
+def print_claims(day2):
+    metrics = analyse(day2, "LEADERBOARD").metrics
+    print("\nLEADERBOARD arms: " + ", ".join(f"{arm} = {name}" for arm, name in ARMS.items()))
+    for treatment, baseline in CLAIMS:
+        pair = metrics[metrics["treatment"].isin([treatment, baseline])]
+        table = effects(pair, control=baseline, metrics=["mean_time_per_session"])
+        print(f"\n{ARMS[treatment]} ({treatment}) vs {ARMS[baseline]} ({baseline}):")
+        print(format_table(table))
+
+
+if __name__ == "__main__":
+    main()
