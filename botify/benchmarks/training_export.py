@@ -6,6 +6,7 @@ The targets (issue 6) are under 15 s each on the course machine.
 """
 
 import argparse
+import os
 import statistics
 import tempfile
 import time
@@ -42,6 +43,7 @@ def main():
     parser.add_argument("--dim", type=int, default=33, help="32 components + the bias column")
     args = parser.parse_args()
     rng = np.random.default_rng(0)
+    print(f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores", flush=True)
     with tempfile.TemporaryDirectory() as folder:
         jobs = {
             f"per-user top-100, {args.users} users x {args.tracks} tracks": lambda: per_user(
@@ -52,7 +54,7 @@ def main():
         for name, job in jobs.items():
             times = [job() for _ in range(args.repeats)]
             print(f"{name}: median {statistics.median(times):.2f} s "
-                  f"(runs: {', '.join(f'{t:.2f}' for t in times)})", flush=True)
+                  f"(runs: {', '.join(f'{t:.2f}' for t in times)}; load {os.getloadavg()[0]:.1f})", flush=True)
 
 
 if __name__ == "__main__":
