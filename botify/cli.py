@@ -8,7 +8,7 @@ import argparse
 import importlib
 import sys
 
-# name -> (module, one-line help); a module listed here that is not written yet is skipped
+# name -> (module, one-line help)
 COMMANDS = {
     "serve": ("botify.service.cli", "run the recommender service"),
     "upload": ("botify.service.upload", "load a recommendation artifact into Redis"),
@@ -23,15 +23,16 @@ class CommandError(Exception):
 
 
 def build_parser(only=None):
-    """All sub-commands, or ``only`` the one being run: ``botify serve`` must not import the others'
-    libraries (pandas, torch) into the processes its web workers fork from."""
-    parser = argparse.ArgumentParser(prog="botify", description=__doc__.splitlines()[0])
+    """The parser with every sub-command listed but ``only`` the one being run configured:
+    ``botify serve`` must not import the others' libraries (pandas, torch) into the
+    processes its web workers fork from, and ``botify --help`` stays instant."""
+    parser = argparse.ArgumentParser(prog="botify", description="Botify: serve, report, train, upload and run the course demo.")
     parser.add_argument("--version", action="version", version=_version())
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name, (module_name, help_text) in COMMANDS.items():
-        module = _load(module_name) if only in (None, name) else None
-        if module is not None:
-            sub = commands.add_parser(name, help=help_text, description=help_text)
+        sub = commands.add_parser(name, help=help_text, description=help_text)
+        if name == only:
+            module = importlib.import_module(module_name)
             module.configure(sub)
             sub.set_defaults(handler=module.run)
     return parser
@@ -40,7 +41,7 @@ def build_parser(only=None):
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     requested = next((arg for arg in argv if not arg.startswith("-")), None)
-    args = build_parser(only=requested if requested in COMMANDS else None).parse_args(argv)
+    args = build_parser(only=requested).parse_args(argv)
     try:
         return args.handler(args) or 0
     except CommandError as error:
@@ -49,15 +50,6 @@ def main(argv=None):
     except KeyboardInterrupt:
         print(f"botify {args.command}: interrupted", file=sys.stderr)
         return 130
-
-
-def _load(module_name):
-    try:
-        return importlib.import_module(module_name)
-    except ModuleNotFoundError as error:
-        if error.name and module_name.startswith(error.name):
-            return None
-        raise
 
 
 def _version():
