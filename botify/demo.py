@@ -9,7 +9,6 @@ as a subprocess; the simulator is reached only through its ``sim`` command.
 import dataclasses
 import pathlib
 import shutil
-import subprocess
 import sys
 import time
 
@@ -68,21 +67,21 @@ def run_demo(plan):
     recommendations = plan.reports / "demo" / "collaborative.jsonl"
     out = plan.reports / plan.experiment
     with ProcessGroup() as processes:
-        _step(1, "world", lambda: ensure_world(plan))
+        _step(1, "world", lambda: ensure_world(processes, plan))
         day1 = _step(2, f"day 1: {plan.baseline} traffic", lambda: serve_day(processes, plan, plan.baseline, day=1))
         _step(3, "train LightFM on day 1's positives", lambda: command(
-            "botify", "train", "lightfm", "--logs", day1, "--data", plan.data, "--out", recommendations,
+            processes, "botify", "train", "lightfm", "--logs", day1, "--data", plan.data, "--out", recommendations,
             "--trials", plan.trials, "--epochs", plan.epochs, "--seed", plan.seed))
         day2 = _step(4, f"day 2: {plan.experiment} traffic", lambda: serve_day(
             processes, plan, plan.experiment, day=2, uploads={"collaborative": recommendations}))
         _step(5, f"report {plan.experiment}", lambda: command(
-            "botify", "report", "--logs", day2, "--experiment", plan.experiment, "--out", out))
+            processes, "botify", "report", "--logs", day2, "--experiment", plan.experiment, "--out", out))
     minutes = (time.monotonic() - started) / 60
     print(f"\nDone in {minutes:.1f} min. Report: {out / 'report.md'} (A/B screenshot in the same folder).")
     return 0
 
 
-def ensure_world(plan):
+def ensure_world(processes, plan):
     """Generate the world with the plan's seed unless data/ already has one."""
     if (plan.data / "catalog" / "tracks.jsonl").exists() and (plan.data / "world" / "manifest.json").exists():
         print(f"using the world in {plan.data}/")
@@ -92,7 +91,7 @@ def ensure_world(plan):
         sizes += ["--tracks", plan.tracks]
     if plan.users:
         sizes += ["--users", plan.users]
-    command("sim", "world", "--out", plan.data, "--seed", plan.seed, *sizes)
+    command(processes, "sim", "world", "--out", plan.data, "--seed", plan.seed, *sizes)
 
 
 def serve_day(processes, plan, experiment, day, uploads=None):
@@ -103,18 +102,21 @@ def serve_day(processes, plan, experiment, day, uploads=None):
                               "--workers", plan.workers, "--experiment", experiment, "--log-dir", log_dir)
     wait_until_healthy(plan.url, service)
     for name, artifact in (uploads or {}).items():
-        command("botify", "upload", artifact, "--name", name, "--data", plan.data)
-    command("sim", "run", "--world", plan.data, "--episodes", plan.episodes, "--processes", plan.processes,
-            "--seed", plan.seed, "--first-day", day, "--agent", "remote", "--url", plan.url)
+        command(processes, "botify", "upload", artifact, "--name", name, "--data", plan.data)
+    command(processes, "sim", "run", "--world", plan.data, "--episodes", plan.episodes,
+            "--processes", plan.processes, "--seed", plan.seed, "--first-day", day, "--agent", "remote", "--url", plan.url)
     processes.stop(service)
     return log_dir
 
 
-def command(program, *args):
-    """Run a course command as a student would type it; a failure stops the run with its name."""
+def command(processes, program, *args):
+    """Run a course command as a student would type it; a failure stops the run with its name.
+
+    It runs in its own process group, so an interruption also stops what it
+    started (the simulator's worker processes)."""
     argv = [_executable(program), *map(str, args)]
     print("$", " ".join([program, *argv[1:]]), flush=True)
-    code = subprocess.run(argv).returncode
+    code = processes.run(*argv)
     if code != 0:
         raise CommandError(f"'{program} {args[0]}' failed with exit code {code} (its output is above)")
 

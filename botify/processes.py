@@ -21,11 +21,21 @@ class ProcessGroup:
     def __init__(self, grace_seconds=15):
         self.grace_seconds = grace_seconds
         self.running = []
+        self.last_started = None  # pid, for tests and messages
 
     def start(self, *argv):
         process = subprocess.Popen([str(arg) for arg in argv], start_new_session=True)
         self.running.append(process)
+        self.last_started = process.pid
         return process
+
+    def run(self, *argv):
+        """Run a command to its end; if we are interrupted meanwhile, stop it and all it started."""
+        process = self.start(*argv)
+        try:
+            return process.wait()
+        finally:
+            self.stop(process)
 
     def stop(self, process):
         """SIGTERM the process group, SIGKILL it if it has not left after the grace period."""

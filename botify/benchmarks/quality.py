@@ -30,7 +30,6 @@ def main():
     plan = DemoPlan(data=args.data, logs=args.work / "log", reports=args.work, port=args.port,
                     episodes=args.episodes, trials=8, epochs=30)
     day2 = run_days(plan)
-    command("botify", "report", "--logs", day2, "--experiment", "LEADERBOARD", "--out", args.work / "LEADERBOARD")
     print_claims(day2)
 
 
@@ -38,15 +37,19 @@ def run_days(plan):
     free_port_or_fail(plan.port)
     artifacts = plan.reports / "artifacts"
     with ProcessGroup() as processes:
-        ensure_world(plan)
+        ensure_world(processes, plan)
         day1 = serve_day(processes, plan, "STICKY_ARTIST", day=1)
         train = ("--logs", day1, "--data", plan.data, "--seed", plan.seed)
-        command("botify", "train", "lightfm", *train, "--out", artifacts / "collaborative.jsonl",
+        command(processes, "botify", "train", "lightfm", *train, "--out", artifacts / "collaborative.jsonl",
                 "--trials", plan.trials, "--epochs", plan.epochs)
-        command("botify", "train", "contextual", *train, "--out", artifacts / "contextual.jsonl")
-        command("botify", "train", "top", "--logs", day1, "--data", plan.data, "--out", artifacts / "top_tracks.json")
+        command(processes, "botify", "train", "contextual", *train, "--out", artifacts / "contextual.jsonl")
+        command(processes, "botify", "train", "top", "--logs", day1, "--data", plan.data,
+                "--out", artifacts / "top_tracks.json")
         uploads = {path.stem: path for path in sorted(artifacts.iterdir())}
-        return serve_day(processes, plan, "LEADERBOARD", day=2, uploads=uploads)
+        day2 = serve_day(processes, plan, "LEADERBOARD", day=2, uploads=uploads)
+        command(processes, "botify", "report", "--logs", day2, "--experiment", "LEADERBOARD",
+                "--out", plan.reports / "LEADERBOARD")
+        return day2
 
 
 def print_claims(day2):

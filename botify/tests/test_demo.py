@@ -1,10 +1,12 @@
 """The course loop end to end at smoke size: real world, service, traffic, training, report."""
 
+import os
 import pathlib
 import shutil
 import socket
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -17,26 +19,32 @@ def free_port():
         return probe.getsockname()[1]
 
 
-def processes_mentioning(text):
-    """Live processes whose command line contains text (our temp folder is unique)."""
+def processes_of(folder):
+    """Live processes whose command line mentions folder or whose working directory is in it."""
     found = []
-    for cmdline in pathlib.Path("/proc").glob("[0-9]*/cmdline"):
+    for proc in pathlib.Path("/proc").glob("[0-9]*"):
         try:
-            if text in cmdline.read_bytes().replace(b"\0", b" ").decode(errors="replace"):
-                stat = (cmdline.parent / "stat").read_text()
-                if stat.rsplit(")", 1)[1].split()[0] != "Z":
-                    found.append(cmdline.parent.name)
+            if (proc / "stat").read_text().rsplit(")", 1)[1].split()[0] == "Z":
+                continue
+            cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            cwd = os.readlink(proc / "cwd")
         except OSError:
-            pass
+            continue
+        if str(folder) in cmdline or cwd.startswith(str(folder)):
+            found.append(f"{proc.name}: {cmdline[:200]}")
     return found
 
 
-def run_demo(tmp_path, *extra):
+def demo_argv(tmp_path, *extra):
     botify = shutil.which("botify", path=str(pathlib.Path(sys.executable).parent))
     argv = [botify, "demo", "--data", tmp_path / "data", "--logs", tmp_path / "log",
             "--reports", tmp_path / "reports", "--port", free_port(), "--tracks", 3000, "--users", 400,
             "--episodes", 400, "--trials", 2, "--epochs", 5, *extra]
-    return subprocess.run([str(arg) for arg in argv], capture_output=True, text=True, timeout=900, cwd=tmp_path)
+    return [str(arg) for arg in argv]
+
+
+def run_demo(tmp_path, *extra):
+    return subprocess.run(demo_argv(tmp_path, *extra), capture_output=True, text=True, timeout=900, cwd=tmp_path)
 
 
 def test_demo_runs_the_loop_writes_the_report_and_leaves_no_process(tmp_path):
@@ -50,11 +58,28 @@ def test_demo_runs_the_loop_writes_the_report_and_leaves_no_process(tmp_path):
     assert str(report) in result.stdout
     for day in ("day1-STICKY_ARTIST", "day2-COLLABORATIVE"):
         assert list((tmp_path / "log" / day).glob("events*.jsonl*")), f"no event log for {day}"
-    assert processes_mentioning(str(tmp_path)) == []
+    assert processes_of(tmp_path) == []
 
 
 def test_a_failing_step_stops_everything_and_says_which(tmp_path):
     result = run_demo(tmp_path, "--experiment", "NO_SUCH_EXPERIMENT")
     assert result.returncode != 0
     assert "error" in result.stderr.lower()
-    assert processes_mentioning(str(tmp_path)) == []
+    assert processes_of(tmp_path) == []
+
+
+def test_stopping_the_demo_mid_traffic_stops_the_service_and_the_simulator(tmp_path):
+    demo = subprocess.Popen(demo_argv(tmp_path, "--episodes", 100_000), cwd=tmp_path,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    day1 = tmp_path / "log" / "day1-STICKY_ARTIST"
+    deadline = time.monotonic() + 300
+    while not list(day1.glob("events*.jsonl")) and time.monotonic() < deadline and demo.poll() is None:
+        time.sleep(0.5)
+    time.sleep(2)  # traffic is flowing: the service, the simulator and its workers all run
+    assert demo.poll() is None, demo.stderr.read()
+    demo.terminate()
+    _, stderr = demo.communicate(timeout=60)
+    assert demo.returncode != 0
+    assert "interrupted" in stderr
+    assert processes_of(tmp_path) == []
+    assert not (tmp_path / "data" / "run" / "serve.json").exists()

@@ -1,4 +1,5 @@
 import pathlib
+import signal
 import socket
 import sys
 import time
@@ -59,3 +60,24 @@ def test_waiting_for_a_dead_service_fails_fast():
         dead.wait()
         with pytest.raises(CommandError, match="exited with code 3"):
             wait_until_healthy("http://127.0.0.1:9", dead, timeout=30)
+
+
+def test_an_interrupted_run_stops_the_command_and_what_it_started():
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGALRM, interrupt)
+    signal.setitimer(signal.ITIMER_REAL, 0.5)
+    try:
+        with pytest.raises(KeyboardInterrupt), ProcessGroup() as processes:
+            processes.run("bash", "-c", "sleep 300 & sleep 300 & wait")
+    finally:
+        signal.signal(signal.SIGALRM, previous)
+    assert processes.running == []
+    assert processes.last_started is not None and group_members(processes.last_started) == []
+
+
+def test_a_run_returns_the_exit_code_and_leaves_nothing():
+    with ProcessGroup() as processes:
+        assert processes.run(sys.executable, "-c", "raise SystemExit(4)") == 4
+        assert processes.running == []
