@@ -24,7 +24,7 @@ def next_track(user):
     started = time.perf_counter()
     user, track, listened = _listen(user)
     serving = get_serving()
-    recommendation = serving.recommender(user).recommend_next(user, track, listened)
+    recommendation = serving.recommender(user).answer(user, track, listened)
     _log(fields.NEXT, user, track, listened, started, serving.treatments(user), recommendation)
     return {fields.USER: user, fields.TRACK: recommendation}
 

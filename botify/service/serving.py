@@ -1,8 +1,9 @@
 """Who answers a user: the recommender of their treatment in the active experiment.
 
 Recommenders are built once per worker process (after the fork), with a seed
-derived from the configured ``SEED``, the treatment and the worker's pid so
-workers do not replay the same random sequence.
+derived from the configured ``SEED``, the experiment and the treatment; each
+request then draws from a stream seeded by that and the request itself (see
+``Recommender.answer``), so answers do not depend on which worker serves them.
 """
 
 import os
@@ -24,7 +25,7 @@ class Serving:
         self.registry = registry
         self.pid = os.getpid()
         self.recommenders = [
-            factory(store, seed=f"{seed}:{active.name}:{treatment}:{self.pid}")
+            factory(store, seed=f"{seed}:{active.name}:{treatment}")
             for treatment, factory in zip(active.treatments, active.recommenders)
         ]
 

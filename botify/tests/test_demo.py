@@ -47,8 +47,21 @@ def run_demo(tmp_path, *extra):
     return subprocess.run(demo_argv(tmp_path, *extra), capture_output=True, text=True, timeout=900, cwd=tmp_path)
 
 
-def test_demo_runs_the_loop_writes_the_report_and_leaves_no_process(tmp_path):
-    result = run_demo(tmp_path)
+@pytest.fixture(scope="module")
+def finished_demo(tmp_path_factory):
+    """One smoke-size demo run shared by the tests that read its results: (folder, result)."""
+    folder = tmp_path_factory.mktemp("demo")
+    return folder, run_demo(folder)
+
+
+def report_without_latency(folder):
+    """The report's lines but those about latency, the one thing the wall clock decides."""
+    text = (folder / "reports" / "COLLABORATIVE" / "report.md").read_text().replace(str(folder), "RUN")
+    return [line for line in text.splitlines() if "latency" not in line]
+
+
+def test_demo_runs_the_loop_writes_the_report_and_leaves_no_process(finished_demo):
+    tmp_path, result = finished_demo
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     report = tmp_path / "reports" / "COLLABORATIVE" / "report.md"
     text = report.read_text()
@@ -59,6 +72,14 @@ def test_demo_runs_the_loop_writes_the_report_and_leaves_no_process(tmp_path):
     for day in ("day1-STICKY_ARTIST", "day2-COLLABORATIVE"):
         assert list((tmp_path / "log" / day).glob("events*.jsonl*")), f"no event log for {day}"
     assert processes_of(tmp_path) == []
+
+
+def test_the_same_seed_gives_the_same_report(finished_demo, tmp_path):
+    first, _ = finished_demo
+    assert run_demo(tmp_path).returncode == 0
+    assert report_without_latency(tmp_path) == report_without_latency(first)
+    assert (tmp_path / "reports" / "demo" / "collaborative.jsonl").read_bytes() == (
+        first / "reports" / "demo" / "collaborative.jsonl").read_bytes()
 
 
 def test_a_failing_step_stops_everything_and_says_which(tmp_path):

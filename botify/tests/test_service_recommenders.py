@@ -57,6 +57,23 @@ def test_contract_deterministic_under_a_seed(store, artifacts, name):
     assert run(3) == run(3)
 
 
+@pytest.mark.parametrize("name", sorted(RECOMMENDERS))
+def test_contract_the_same_request_gets_the_same_answer_in_any_worker(store, artifacts, name):
+    def answers(recommender):
+        return [recommender.answer(user, user % 30, 0.25) for user in range(30)]
+
+    one_worker, another = RECOMMENDERS[name](store, seed=5), RECOMMENDERS[name](store, seed=5)
+    first = answers(one_worker)
+    one_worker.recommend_next(0, 0, 1.0)  # a worker that served other requests in between
+    assert answers(one_worker) == first == answers(another)
+
+
+def test_random_answers_depend_on_the_seed_and_the_request(store):
+    answers = {seed: [Random(store, seed=seed).answer(user, 0, 1.0) for user in range(30)] for seed in (5, 6)}
+    assert answers[5] != answers[6]
+    assert len(set(answers[5])) > 10
+
+
 def test_random_covers_the_catalog(store):
     recommender = Random(store, seed=0)
     assert len({recommender.recommend_next(1, 0, 1.0) for _ in range(600)}) == 30

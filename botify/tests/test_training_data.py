@@ -79,11 +79,19 @@ def test_sessions_end_at_last_per_user(events):
 
 def test_contextual_pairs_start_from_the_first_track_of_each_session(events):
     pairs = data.contextual_pairs(events)
-    assert pairs.to_numpy().tolist() == [
-        [1, 10, 11, 0.9], [1, 10, 12, 0.1], [2, 20, 21, 0.85], [1, 10, 11, 0.95], [1, 10, 13, 0.5],
+    assert pairs.to_numpy().tolist() == [  # sorted, whatever the log's interleaving
+        [1, 10, 11, 0.9], [1, 10, 11, 0.95], [1, 10, 12, 0.1], [1, 10, 13, 0.5], [2, 20, 21, 0.85],
     ]
     previous = data.contextual_pairs(events, context="previous")
-    assert previous[fields.START].tolist() == [10, 11, 20, 10, 11]
+    assert previous[fields.START].tolist() == [10, 10, 11, 11, 20]
+
+
+def test_extraction_does_not_depend_on_how_workers_interleaved_the_log(events):
+    later = events[fields.TIMESTAMP] + 10_000 * (events[fields.USER] == 1)  # same sessions, other interleaving
+    interleaved = events.assign(**{fields.TIMESTAMP: later}).sort_values(fields.TIMESTAMP, ignore_index=True)
+    assert not interleaved[fields.USER].equals(events[fields.USER])
+    assert data.positives(interleaved).equals(data.positives(events))
+    assert data.contextual_pairs(interleaved).equals(data.contextual_pairs(events))
 
 
 def test_contextual_pairs_reject_an_unknown_context(events):

@@ -17,9 +17,13 @@ POSITIVE_TIME = 0.8  # a track listened to for more than this share counts as li
 
 
 def positives(events, threshold=POSITIVE_TIME):
-    """De-duplicated (user, track) pairs listened to for more than ``threshold``."""
+    """De-duplicated (user, track) pairs listened to for more than ``threshold``.
+
+    Sorted, so the order (and so a seeded model) does not depend on how the
+    service's workers interleaved their log lines.
+    """
     liked = events.loc[events[fields.TIME] > threshold, [fields.USER, fields.TRACK]]
-    return liked.drop_duplicates(ignore_index=True)
+    return liked.drop_duplicates().sort_values([fields.USER, fields.TRACK], ignore_index=True)
 
 
 def skipped(events, threshold=POSITIVE_TIME):
@@ -65,7 +69,8 @@ def contextual_pairs(events, context=fields.START):
     start = grouped.transform("first") if context == fields.START else grouped.shift(1)
     pairs = events.assign(**{fields.START: start})[grouped.cumcount() > 0]
     columns = [fields.USER, fields.START, fields.TRACK, fields.TIME]
-    return pairs[columns].astype({fields.START: "int64"}).reset_index(drop=True)
+    pairs = pairs[columns].astype({fields.START: "int64"})
+    return pairs.sort_values(columns, ignore_index=True)  # independent of log interleaving
 
 
 def read_catalog(data_dir):

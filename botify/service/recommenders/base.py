@@ -7,6 +7,9 @@ of the catalog; when its data is missing it falls back to a random track.
 """
 
 import random
+import threading
+
+_request = threading.local()  # the random stream of the request this thread is answering
 
 
 class Recommender:
@@ -14,7 +17,25 @@ class Recommender:
 
     def __init__(self, store, seed=None):
         self.store = store
-        self.random = random.Random(seed)
+        self.seed = seed
+        self._own_random = random.Random(seed)
+
+    @property
+    def random(self):
+        """The random stream to draw from: the request's inside ``answer``, else the instance's."""
+        return getattr(_request, "random", None) or self._own_random
+
+    def answer(self, user, prev_track, prev_track_time):
+        """What the service calls: ``recommend_next`` with a random stream seeded by the request.
+
+        The same seed and request give the same track in any worker, thread or
+        restart, so the same simulated traffic produces the same logs and report.
+        """
+        _request.random = random.Random(f"{self.seed}:{user}:{prev_track}:{prev_track_time!r}")
+        try:
+            return self.recommend_next(user, prev_track, prev_track_time)
+        finally:
+            _request.random = None
 
     def recommend_next(self, user, prev_track, prev_track_time):
         """Return the id of the next track for ``user``."""
