@@ -34,8 +34,9 @@ demo: setup
 kernel: setup
 	$(PY) -m ipykernel install --user --name botify --display-name "Botify (.venv)"
 
+# root (a container, a CI box) must say so explicitly to Jupyter
 lab: kernel
-	$(VENV)/bin/jupyter lab --ip 127.0.0.1 --notebook-dir .
+	$(VENV)/bin/jupyter lab --ip 127.0.0.1 --notebook-dir . $(if $(filter 0,$(shell id -u)),--allow-root)
 
 world: setup
 	$(VENV)/bin/sim world --out $(DATA) --seed 31337
