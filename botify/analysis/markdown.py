@@ -8,14 +8,16 @@ from botify.analysis.effects import __doc__ as METHOD
 from botify.fields import TREATMENT
 
 
-def render(analysis, verdicts, images):
-    """The whole page; ``images`` are the effects and sessions PNG file names (same folder)."""
+def render(analysis, verdicts, images, arms=""):
+    """The whole page; ``images`` are the effects and sessions PNG file names (same folder),
+    ``arms`` says which recommender each arm ran."""
     effects = analysis.effects
     alpha = effects.attrs.get("alpha", 0.05)
     kind = "A/A check: the control users split in two random halves" if analysis.aa else "A/B test"
     parts = [
         f"# {analysis.experiment}: {kind}",
-        f"Logs: `{analysis.logs}`. Users: {len(analysis.metrics):,}; sessions: {len(analysis.sessions):,}.",
+        f"Logs: `{analysis.logs}`. Users: {len(analysis.metrics):,}; sessions: {len(analysis.sessions):,}."
+        + (f" Arms: {arms}." if arms else ""),
         f"![effects]({images[0]})",
         "## Effects",
         _effects_table(effects, verdicts, alpha),
@@ -59,3 +61,4 @@ def _trust(analysis):
         lines.append(f"- CUPED on {metric}: theta = {note['theta']:.3g}, users with pre-period data "
                      f"{100 * note['covered']:.0f}%, variance reduced by {100 * note['variance_reduction']:.0f}%")
     return "\n".join(lines)
+

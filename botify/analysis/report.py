@@ -79,7 +79,26 @@ def write_report(analysis, out):
 
 
 def _title(analysis):
-    return f"{analysis.experiment} (A/A split of control)" if analysis.aa else analysis.experiment
+    if analysis.aa:
+        return f"{analysis.experiment} (A/A split of control)"
+    arms = _arms(analysis)
+    return f"{analysis.experiment} ({arms})" if arms else analysis.experiment
+
+
+def _arms(analysis):
+    return "" if analysis.aa else arm_names(analysis.experiment)
+
+
+def arm_names(experiment):
+    """'C = Random, T1 = Collaborative' from botify's experiment registry ('' if not registered there),
+    so the A/B screenshot says what was compared."""
+    from botify.service.experiments import by_name
+
+    registered = by_name().get(experiment)
+    if registered is None:
+        return ""
+    return ", ".join(f"{arm} = {recommender.__name__}"
+                     for arm, recommender in zip(registered.treatments, registered.recommenders))
 
 
 def verdicts(effects):
@@ -122,4 +141,4 @@ def format_trust(analysis):
 
 def render_markdown(analysis):
     """report.md: verdict table, trust checks, method notes and the two pictures."""
-    return markdown.render(analysis, verdicts(analysis.effects), (EFFECTS_PNG, SESSIONS_PNG))
+    return markdown.render(analysis, verdicts(analysis.effects), (EFFECTS_PNG, SESSIONS_PNG), _arms(analysis))

@@ -2,7 +2,7 @@
 
 import pytest
 
-from botify.analysis.report import analyse, format_table, format_trust, report
+from botify.analysis.report import analyse, arm_names, format_table, format_trust, report
 from botify.analysis.synthetic import simulate_sessions, write_event_log
 
 
@@ -70,3 +70,8 @@ def test_a_sample_ratio_mismatch_is_flagged_in_the_report(tmp_path):
     assert not analyse(tmp_path / "log", "EXP", split={"C": 60, "T1": 40}).srm["mismatch"]
     report(tmp_path / "log", "EXP", out=tmp_path / "out")
     assert "**MISMATCH" in (tmp_path / "out" / "report.md").read_text()
+
+
+def test_arms_are_named_by_the_recommenders_botify_registered():
+    assert arm_names("COLLABORATIVE") == "C = Random, T1 = Collaborative"
+    assert arm_names("NOT_IN_THE_REGISTRY") == ""
