@@ -103,8 +103,8 @@ def serve_day(processes, plan, experiment, day, uploads=None):
     wait_until_healthy(plan.url, service)
     for name, artifact in (uploads or {}).items():
         command(processes, "botify", "upload", artifact, "--name", name, "--data", plan.data)
-    command(processes, "sim", "run", "--world", plan.data, "--episodes", plan.episodes,
-            "--processes", plan.processes, "--seed", plan.seed, "--first-day", day, "--agent", "remote", "--url", plan.url)
+    command(processes, "sim", "run", "--world", plan.data, "--episodes", plan.episodes, "--processes", plan.processes,
+            "--seed", plan.seed, "--first-day", day, "--agent", "remote", "--url", plan.url)
     processes.stop(service)
     return log_dir
 

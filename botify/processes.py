@@ -21,12 +21,10 @@ class ProcessGroup:
     def __init__(self, grace_seconds=15):
         self.grace_seconds = grace_seconds
         self.running = []
-        self.last_started = None  # pid, for tests and messages
 
     def start(self, *argv):
         process = subprocess.Popen([str(arg) for arg in argv], start_new_session=True)
         self.running.append(process)
-        self.last_started = process.pid
         return process
 
     def run(self, *argv):
@@ -66,7 +64,8 @@ def free_port_or_fail(port, host="127.0.0.1"):
         try:
             probe.bind((host, port))
         except OSError:
-            raise CommandError(f"port {port} on {host} is taken; stop what uses it or pick another (e.g. PORT={port + 1})")
+            raise CommandError(
+                f"port {port} on {host} is taken; stop what uses it or pick another (e.g. PORT={port + 1})")
 
 
 def wait_until_healthy(url, process, timeout=120):

@@ -62,19 +62,20 @@ def test_waiting_for_a_dead_service_fails_fast():
             wait_until_healthy("http://127.0.0.1:9", dead, timeout=30)
 
 
-def test_an_interrupted_run_stops_the_command_and_what_it_started():
+def test_an_interrupted_run_stops_the_command_and_what_it_started(tmp_path):
     def interrupt(signum, frame):
         raise KeyboardInterrupt
 
+    leader = tmp_path / "pid"
     previous = signal.signal(signal.SIGALRM, interrupt)
     signal.setitimer(signal.ITIMER_REAL, 0.5)
     try:
         with pytest.raises(KeyboardInterrupt), ProcessGroup() as processes:
-            processes.run("bash", "-c", "sleep 300 & sleep 300 & wait")
+            processes.run("bash", "-c", f"echo $$ > {leader}; sleep 300 & sleep 300 & wait")
     finally:
         signal.signal(signal.SIGALRM, previous)
     assert processes.running == []
-    assert processes.last_started is not None and group_members(processes.last_started) == []
+    assert group_members(int(leader.read_text())) == []
 
 
 def test_a_run_returns_the_exit_code_and_leaves_nothing():
