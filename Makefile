@@ -10,7 +10,7 @@ PORT ?= 5000
 EXPERIMENT ?= COLLABORATIVE
 EPISODES ?= 1000
 
-.PHONY: setup test demo kernel lab world serve sim report clean
+.PHONY: setup test test-quick demo kernel lab world serve sim report clean
 
 setup: $(STAMP)
 
@@ -27,6 +27,10 @@ $(STAMP): requirements.txt pyproject.toml
 
 test: setup
 	$(PY) -m pytest
+
+# the tests that start no process: a quick check while working (see tests/README.md)
+test-quick: setup
+	$(PY) -m pytest -m "not slow"
 
 demo: setup
 	$(VENV)/bin/botify demo --data $(DATA) --logs $(LOGS) --port $(PORT)

@@ -8,18 +8,16 @@ import argparse
 import importlib
 import sys
 
+from botify.errors import BotifyError
+
 # name -> (module, one-line help)
 COMMANDS = {
-    "serve": ("botify.service.cli", "run the recommender service"),
-    "upload": ("botify.service.upload", "load a recommendation artifact into Redis"),
-    "report": ("botify.analysis.cli", "judge an A/B experiment from the event logs"),
-    "train": ("botify.training.cli", "train a model on the event logs and export top lists"),
+    "serve": ("botify.service.serve_cli", "run the recommender service"),
+    "upload": ("botify.service.upload_cli", "load a recommendation artifact into Redis"),
+    "report": ("botify.analysis.report_cli", "judge an A/B experiment from the event logs"),
+    "train": ("botify.training.train_cli", "train a model on the event logs and export top lists"),
     "demo": ("botify.demo", "run the whole course loop: world, traffic, training, A/B day, report"),
 }
-
-
-class CommandError(Exception):
-    """A problem the user can fix; printed as one line, exit code 2."""
 
 
 def build_parser(only=None):
@@ -44,7 +42,7 @@ def main(argv=None):
     args = build_parser(only=requested).parse_args(argv)
     try:
         return args.handler(args) or 0
-    except CommandError as error:
+    except BotifyError as error:
         print(f"botify {args.command}: error: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

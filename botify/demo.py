@@ -12,8 +12,8 @@ import shutil
 import sys
 import time
 
-from botify.cli import CommandError
-from botify.processes import ProcessGroup, free_port_or_fail, wait_until_healthy
+from botify.errors import ServiceError
+from botify.processes import ProcessGroup, free_port_or_fail, wait_until_serving
 
 
 def _option(default, help_text):
@@ -100,7 +100,7 @@ def serve_day(processes, plan, experiment, day, uploads=None):
     shutil.rmtree(log_dir, ignore_errors=True)
     service = processes.start(_executable("botify"), "serve", "--data", plan.data, "--port", plan.port,
                               "--workers", plan.workers, "--experiment", experiment, "--log-dir", log_dir)
-    wait_until_healthy(plan.url, service)
+    wait_until_serving(plan.url, service)
     for name, artifact in (uploads or {}).items():
         command(processes, "botify", "upload", artifact, "--name", name, "--data", plan.data)
     command(processes, "sim", "run", "--world", plan.data, "--episodes", plan.episodes, "--processes", plan.processes,
@@ -118,7 +118,7 @@ def command(processes, program, *args):
     print("$", " ".join([program, *argv[1:]]), flush=True)
     code = processes.run(*argv)
     if code != 0:
-        raise CommandError(f"'{program} {args[0]}' failed with exit code {code} (its output is above)")
+        raise ServiceError(f"'{program} {args[0]}' failed with exit code {code} (its output is above)")
 
 
 def _step(number, title, action):
@@ -130,6 +130,6 @@ def _executable(program):
     """The console script installed beside this Python, so the demo uses the venv's commands."""
     found = shutil.which(program, path=str(pathlib.Path(sys.executable).parent)) or shutil.which(program)
     if not found:
-        raise CommandError(f"'{program}' is not installed; run `make setup`")
+        raise ServiceError(f"'{program}' is not installed; run `make setup`")
     return found
 

@@ -13,10 +13,15 @@ TIME = "time"  # the share of that track listened to, in [0, 1]
 LATENCY = "latency"  # seconds spent serving the request
 RECOMMENDATION = "recommendation"  # the track botify answered (next only)
 EXPERIMENTS = "experiments"  # {experiment name: treatment}
+FALLBACK = "fallback"  # next only: true when the recommender had no data and answered a random track
 
 NEXT = "next"
 LAST = "last"
-EVENT_FIELDS = (MESSAGE, TIMESTAMP, USER, TRACK, TIME, LATENCY, RECOMMENDATION, EXPERIMENTS)
+EVENT_FIELDS = (MESSAGE, TIMESTAMP, USER, TRACK, TIME, LATENCY, RECOMMENDATION, EXPERIMENTS, FALLBACK)
+OPTIONAL_EVENT_FIELDS = (RECOMMENDATION, FALLBACK)  # absent from `last` lines (and FALLBACK from old logs)
+
+# Beside the events: what the service served (written by `botify serve`, read by the analysis)
+DESCRIPTION_FILE = "experiments.json"
 
 # Public catalog (data/catalog/tracks.jsonl)
 ARTIST = "artist"

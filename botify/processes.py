@@ -4,6 +4,7 @@ Each child gets its own process group, so stopping it also stops what it
 started (gunicorn workers, the embedded redis-server).
 """
 
+import json
 import os
 import signal
 import socket
@@ -12,7 +13,7 @@ import time
 import urllib.error
 import urllib.request
 
-from botify.cli import CommandError
+from botify.errors import ServiceError
 
 
 class ProcessGroup:
@@ -64,24 +65,35 @@ def free_port_or_fail(port, host="127.0.0.1"):
         try:
             probe.bind((host, port))
         except OSError:
-            raise CommandError(
+            raise ServiceError(
                 f"port {port} on {host} is taken; stop what uses it or pick another (e.g. PORT={port + 1})")
 
 
-def wait_until_healthy(url, process, timeout=120):
-    """Poll GET /health until it answers 200; fail fast if the process died."""
+def wait_until_serving(url, process, timeout=120):
+    """Poll GET /health until the service answers ``/next`` (``serving``), even if an arm lacks its data
+    (health "degraded"); fail fast if the process died."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise CommandError(f"the service exited with code {process.returncode} before it was healthy")
+            raise ServiceError(f"the service exited with code {process.returncode} before it was healthy")
         try:
             with urllib.request.urlopen(f"{url}/health", timeout=2) as response:
                 if response.status == 200:
                     return
+        except urllib.error.HTTPError as error:  # 503: serving, but some arm has no data?
+            if _serving(error):
+                return
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             pass
         time.sleep(0.2)
-    raise CommandError(f"the service at {url} was not healthy after {timeout} s")
+    raise ServiceError(f"the service at {url} was not serving after {timeout} s")
+
+
+def _serving(answer):
+    try:
+        return json.loads(answer.read()).get("serving") is True
+    except (ValueError, OSError, AttributeError):
+        return False
 
 
 def _signal_group(process, sig):

@@ -1,6 +1,8 @@
-"""The course's structural rules: package boundaries and installed commands."""
+"""The course's structural rules: package boundaries, names that cannot be confused, installed commands."""
 
 import ast
+import importlib
+import pkgutil
 import pathlib
 import shutil
 import subprocess
@@ -46,6 +48,80 @@ def test_service_never_imports_analysis_training_or_heavy_libraries(heavy):
     if not service.exists():
         pytest.skip("botify.service is not written yet")
     assert offenders("botify/service", heavy) == {}
+
+
+@pytest.mark.parametrize("package", ["botify/analysis", "botify/training"])
+def test_analysis_and_training_never_import_the_service(package):
+    """They read the log's own description and files, never today's registry."""
+    assert offenders(package, "botify.service") == {}
+
+
+def packages():
+    """Every package of botify and sim, tests and benchmarks aside."""
+    return sorted(
+        ".".join(path.parent.relative_to(ROOT).parts)
+        for top in ("botify", "sim") for path in (ROOT / top).rglob("__init__.py")
+        if not {"tests", "benchmarks"} & set(path.parent.relative_to(ROOT).parts)
+    )
+
+
+@pytest.mark.parametrize("package", packages())
+def test_no_package_attribute_shadows_one_of_its_modules(package):
+    """``import botify.analysis.significance as s`` must give the module, whatever the package exports."""
+    module = importlib.import_module(package)
+    exported = set(getattr(module, "__all__", [])) | set(getattr(module, "_LAZY", {}))
+    for info in pkgutil.iter_modules(module.__path__):
+        assert info.name not in exported, f"{package} exports {info.name!r}, the name of its module"
+        value = getattr(module, info.name, None)
+        assert value is None or getattr(value, "__name__", None) == f"{package}.{info.name}", (
+            f"{package}.{info.name} is {value!r}, not the module")
+
+
+def sibling_module_names():
+    """(name, [packages]) for module names used in more than one package."""
+    seen = {}
+    for package in packages():
+        for info in pkgutil.iter_modules([str(ROOT.joinpath(*package.split(".")))]):
+            seen.setdefault(info.name, []).append(package)
+    return {name: places for name, places in seen.items() if len(places) > 1 and name not in SHARED_ROLES}
+
+
+# the same role in parallel packages: each package's command, errors, benchmarks, and base class of its folder
+SHARED_ROLES = {"base", "benchmarks", "cli", "errors"}
+
+
+def test_no_two_packages_have_modules_of_the_same_name():
+    assert sibling_module_names() == {}
+
+
+def test_no_two_sibling_modules_differ_by_one_letter():
+    for package in packages():
+        names = [info.name for info in pkgutil.iter_modules([str(ROOT.joinpath(*package.split(".")))])]
+        close = [(a, b) for a in names for b in names if a < b and _one_edit_apart(a, b)]
+        assert close == [], f"{package}: confusable module names {close}"
+
+
+def _one_edit_apart(a, b):
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b)) == 1
+    short, long = sorted((a, b), key=len)
+    return any(long[:i] + long[i + 1:] == short for i in range(len(long)))
+
+
+@pytest.mark.parametrize("package", ["botify/service", "botify/analysis", "botify/training"])
+def test_tests_mirror_the_package(package):
+    """Each test file of botify/tests/<sub>/ is named after a module of botify/<sub>/ (or says it is a
+    cross-module test: integration, workers, outage, calibration)."""
+    modules = {path.stem for path in (ROOT / package).rglob("*.py")} | {"recommenders"}
+    folder = ROOT / "botify" / "tests" / pathlib.Path(package).name
+    strays = [path.name for path in folder.glob("test_*.py")
+              if path.stem[5:] not in modules and not path.stem.endswith(CROSS_MODULE)]
+    assert strays == []
+
+
+CROSS_MODULE = ("_integration", "_workers", "_outage", "_calibration", "_recipe")
 
 
 @pytest.mark.parametrize("command", ["botify", "sim"])

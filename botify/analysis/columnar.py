@@ -19,9 +19,22 @@ import io
 import numpy as np
 import pandas as pd
 
-from botify.fields import EXPERIMENTS, LATENCY, MESSAGE, RECOMMENDATION, TIME, TIMESTAMP, TRACK, USER
+from botify.fields import (
+    EXPERIMENTS,
+    FALLBACK,
+    LATENCY,
+    MESSAGE,
+    OPTIONAL_EVENT_FIELDS,
+    RECOMMENDATION,
+    TIME,
+    TIMESTAMP,
+    TRACK,
+    USER,
+)
 
-SCALARS = (MESSAGE, TIMESTAMP, USER, TRACK, TIME, LATENCY, RECOMMENDATION)
+SCALARS = (MESSAGE, TIMESTAMP, USER, TRACK, TIME, LATENCY, RECOMMENDATION, FALLBACK)
+WORDS = (MESSAGE, FALLBACK)  # fields whose values are words (next/last, true/false), not numbers
+BOOLEAN = {"true": True, "false": False}
 NUMERIC = {TIMESTAMP: "int64", USER: "int64", TRACK: "int64", TIME: "float64", LATENCY: "float64"}
 _TO_CSV = bytes.maketrans(b":}", b",,")
 _SAMPLE_LINES = 2000
@@ -65,10 +78,11 @@ class Layout:
         return i + 1
 
     def text_positions(self):
-        return set(self.tokens) | {pos for pair in self.nested for pos in pair} | {self.fields.get(MESSAGE, 0)}
+        words = {self.fields[field] for field in WORDS if field in self.fields}
+        return set(self.tokens) | {pos for pair in self.nested for pos in pair} | words | {0}
 
     def number_positions(self):
-        return {pos for key, pos in self.fields.items() if key != MESSAGE}
+        return {pos for key, pos in self.fields.items() if key not in WORDS}
 
 
 def read_columns(data):
@@ -139,11 +153,11 @@ def _is_token(column, token):
 def _gather(table, rows, layouts, field):
     """One field over every line, taken from its token column in each layout."""
     positions = {layout.fields.get(field) for layout, chosen in zip(layouts, rows) if len(chosen)}
-    if None in positions and field != RECOMMENDATION:
+    if None in positions and field not in OPTIONAL_EVENT_FIELDS:
         raise LayoutError(f"no {field} in some lines")
     positions.discard(None)
-    if not positions:  # only `last` lines, which carry no recommendation
-        return pd.array([pd.NA] * len(table), dtype="Int64")
+    if not positions:  # only `last` lines (or an old log without fallback flags)
+        return pd.array([pd.NA] * len(table), dtype="boolean" if field == FALLBACK else "Int64")
     if len(positions) != 1:
         raise LayoutError(f"{field} moves between line shapes")
     return _typed(table[positions.pop()], field)
@@ -153,12 +167,22 @@ def _typed(column, field):
     """The column as the dtype the contract promises; a mismatch means the fast path misread."""
     if field == MESSAGE:
         return column.array
+    if field == FALLBACK:
+        return _booleans(column)
     try:
         if field == RECOMMENDATION:
             return pd.to_numeric(column, errors="raise").astype("Int64").array
         return pd.to_numeric(column, errors="raise").to_numpy(dtype=NUMERIC[field])
     except (ValueError, TypeError) as error:
         raise LayoutError(f"{field}: {error}") from error
+
+
+def _booleans(column):
+    """true/false tokens as a nullable boolean array (NA where a line has no flag)."""
+    unknown = set(column.dropna().unique()) - set(BOOLEAN)
+    if unknown:
+        raise LayoutError(f"{FALLBACK}: not a boolean: {sorted(map(str, unknown))[0]!r}")
+    return pd.array(column.map(BOOLEAN).astype(object).where(column.notna(), None).tolist(), dtype="boolean")
 
 
 def _experiments(table, rows, layouts):

@@ -4,7 +4,7 @@ Kept apart from the analysis so the page's wording can change without touching
 any statistics.
 """
 
-from botify.analysis.effects import __doc__ as METHOD
+from botify.analysis.significance import __doc__ as METHOD
 from botify.fields import TREATMENT
 
 
@@ -46,8 +46,9 @@ def _effects_table(effects, verdicts, alpha):
 
 def _trust(analysis):
     trust = analysis.srm
-    lines = ["| arm | users | sessions | expected users |", "|---|--:|--:|--:|"]
-    lines += [f"| {row[TREATMENT]} | {row.users:,} | {row.sessions:,} | {row.expected_users:,.0f} |"
+    lines = ["| arm | recommender | users | sessions | expected users | random fallbacks |", "|---|---|--:|--:|--:|--:|"]
+    lines += [f"| {row[TREATMENT]} | {analysis.arms.get(row[TREATMENT], '?')} | {row.users:,} | {row.sessions:,} "
+              f"| {row.expected_users:,.0f} | {_share(analysis.fallback.get(row[TREATMENT]))} |"
               for _, row in trust["arms"].iterrows()]
     status = "**MISMATCH: users were lost or moved unevenly; do not trust the effects**" if trust["mismatch"] else "ok"
     lines.append("")
@@ -62,3 +63,7 @@ def _trust(analysis):
                      f"{100 * note['covered']:.0f}%, variance reduced by {100 * note['variance_reduction']:.0f}%")
     return "\n".join(lines)
 
+
+
+def _share(value):
+    return "n/a" if value is None else f"{value:.1%}"

@@ -10,7 +10,7 @@ yet (the listener was still listening when the log was read) form an
 import numpy as np
 import pandas as pd
 
-from botify.analysis.events import experiment_names
+from botify.analysis.log_reader import experiment_names
 from botify.fields import COMPLETE, END, LAST, LATENCY, MESSAGE, SESSION, START, TIME, TIMESTAMP, TRACKS, USER
 
 

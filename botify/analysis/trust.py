@@ -11,7 +11,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from botify.fields import CONTROL, SESSIONS, TREATMENT, USER
+from botify.errors import AnalysisError
+from botify.fields import CONTROL, FALLBACK, MESSAGE, NEXT, SESSIONS, TREATMENT, USER
 
 SRM_THRESHOLD = 0.001
 
@@ -54,7 +55,7 @@ def _weights(arms, split):
         return np.ones(len(arms))
     missing = sorted(set(arms) - set(split))
     if missing:
-        raise ValueError(f"the split {split} does not give a weight to treatment {missing[0]!r}")
+        raise AnalysisError(f"the split {split} does not give a weight to treatment {missing[0]!r}")
     return np.array([float(split[arm]) for arm in arms])
 
 
@@ -63,3 +64,17 @@ def aa_split(user_metrics, control=CONTROL, seed=0):
     users = user_metrics[user_metrics[TREATMENT] == control].reset_index(drop=True)
     halves = np.random.default_rng(seed).permutation(len(users)) % 2
     return users.assign(**{TREATMENT: pd.Series(np.where(halves == 0, CONTROL, "T1"), index=users.index)})
+
+
+def fallback_shares(events, experiment):
+    """{treatment: share of its ``next`` answers that were random fallbacks}; {} for logs without the flag.
+
+    An arm whose recommender has no data (an artifact never uploaded) answers
+    at random: its "A/B test" is really an A/A test, and this is how to see it.
+    """
+    answers = events[(events[MESSAGE] == NEXT) & events[experiment].notna()]
+    if FALLBACK not in answers or answers[FALLBACK].isna().all():
+        return {}
+    flags = answers[FALLBACK].astype("float64")
+    shares = flags.groupby(answers[experiment].astype(str), observed=True).mean()
+    return {arm: float(share) for arm, share in shares.sort_index().items() if not np.isnan(share)}

@@ -12,7 +12,7 @@ import tempfile
 import time
 
 from botify.analysis import effects, load_events, sessionize, user_metrics
-from botify.analysis.synthetic import simulate_sessions, write_event_log
+from botify.analysis.synthetic_ab import simulate_sessions, write_event_log
 
 EXPERIMENT = "COLLABORATIVE"
 OTHERS = ("AA", "STICKY_ARTIST", "TOP_POP", "CONTEXTUAL")  # botify logs every registered experiment

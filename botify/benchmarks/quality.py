@@ -13,12 +13,12 @@ import argparse
 import pathlib
 
 from botify.analysis import analyse, effects, format_table
-from botify.analysis.report import arm_names
+from botify.analysis.log_description import arm_names
 from botify.demo import DemoPlan, command, ensure_world, serve_day
 from botify.processes import ProcessGroup, free_port_or_fail
-from botify.service.experiments import by_name
+from botify.service.registry import BY_NAME
 
-LEADERBOARD = by_name()["LEADERBOARD"]
+LEADERBOARD = BY_NAME["LEADERBOARD"]
 ARMS = {arm: recommender.__name__ for arm, recommender in zip(LEADERBOARD.treatments, LEADERBOARD.recommenders)}
 CLAIMS = [("T3", "C"), ("T3", "T1"), ("T4", "T2")]  # (treatment, its baseline)
 
@@ -57,7 +57,7 @@ def run_days(plan):
 
 def print_claims(day2):
     metrics = analyse(day2, "LEADERBOARD").metrics
-    print(f"\nLEADERBOARD arms: {arm_names('LEADERBOARD')}")
+    print(f"\nLEADERBOARD arms: {arm_names(day2, 'LEADERBOARD')}")
     for treatment, baseline in CLAIMS:
         pair = metrics[metrics["treatment"].isin([treatment, baseline])]
         table = effects(pair, control=baseline, metrics=["mean_time_per_session"])

@@ -11,13 +11,13 @@ import os
 
 from flask import Flask
 
-from botify.service import errors, events, experiments, listening, serving, status, store
+from botify.service import active_experiment, event_log, http_errors, listening, registry, status, store
 
 DEFAULTS = {
     "REDIS_URL": "redis://127.0.0.1:6379/0",
     "LOG_DIR": "log",
-    "EXPERIMENT": experiments.DEFAULT,
-    "EVENT_LOG_MAX_BYTES": events.DEFAULT_MAX_BYTES,
+    "EXPERIMENT": registry.DEFAULT,
+    "EVENT_LOG_MAX_BYTES": event_log.DEFAULT_MAX_BYTES,
     "MAX_CONTENT_LENGTH": 4096,  # a /next body is ~30 bytes; anything big is a mistake or an attack
     "SEED": 0,
 }
@@ -35,7 +35,7 @@ def create_app(config=None):
     app.config.from_prefixed_env("BOTIFY")
     app.config.from_mapping(config or {})
     app.config["DEBUG"] = False  # never: the debugger executes code sent by a client
-    for resource in (store, events, serving, errors):
+    for resource in (store, event_log, active_experiment, http_errors):
         resource.init_app(app)
     app.register_blueprint(status.bp)
     app.register_blueprint(listening.bp)

@@ -14,17 +14,15 @@ import pathlib
 import re
 
 from botify import fields
+from botify.errors import ArtifactError
 from botify.service.store import ARTIFACTS, artifact_key
 
 PER_USER, PER_TRACK, POPULARITY = "per-user", "per-track", "popularity"
+KINDS = (PER_USER, PER_TRACK, POPULARITY)
 KIND_OF_KEY = {fields.USER: PER_USER, fields.TRACK: PER_TRACK}
 NAME = re.compile(r"^[A-Za-z0-9_.-]+$")
 BATCH = 1000
 SUFFIXES = (".jsonl", ".json")
-
-
-class ArtifactError(ValueError):
-    """The artifact file is unreadable or malformed; the message names the file and line."""
 
 
 def artifact_files(directory):

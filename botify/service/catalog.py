@@ -8,15 +8,12 @@ import json
 import logging
 
 from botify import fields
+from botify.errors import CatalogError
 from botify.service.store import CATALOG_ARTIST_OF, CATALOG_ARTISTS, CATALOG_SIZE, CATALOG_TRACKS
 
 BATCH = 5000
 LOADING = ":loading"
 KEYS = (CATALOG_TRACKS, CATALOG_ARTISTS, CATALOG_ARTIST_OF)
-
-
-class CatalogError(ValueError):
-    """The catalog file is missing or malformed; the message names the file and line."""
 
 
 def read_tracks(path):

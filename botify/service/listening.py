@@ -10,9 +10,9 @@ from flask import Blueprint
 from werkzeug.exceptions import NotFound
 
 from botify import fields
-from botify.service.errors import Unavailable
-from botify.service.events import get_event_log
-from botify.service.serving import get_serving
+from botify.service.active_experiment import get_active_experiment
+from botify.service.event_log import get_event_log
+from botify.service.http_errors import Unavailable
 from botify.service.store import get_store
 from botify.service.validation import parse_id, parse_listen
 
@@ -23,17 +23,17 @@ bp = Blueprint("listening", __name__)
 def next_track(user):
     started = time.perf_counter()
     user, track, listened = _listen(user)
-    serving = get_serving()
-    recommendation = serving.recommender(user).answer(user, track, listened)
-    _log(fields.NEXT, user, track, listened, started, serving.treatments(user), recommendation)
-    return {fields.USER: user, fields.TRACK: recommendation}
+    active = get_active_experiment()
+    answer = active.recommender(user).answer(user, track, listened)
+    _log(fields.NEXT, user, track, listened, started, active.treatments(user), answer)
+    return {fields.USER: user, fields.TRACK: answer.track}
 
 
 @bp.post("/last/<user>")
 def last_track(user):
     started = time.perf_counter()
     user, track, listened = _listen(user)
-    _log(fields.LAST, user, track, listened, started, get_serving().treatments(user))
+    _log(fields.LAST, user, track, listened, started, get_active_experiment().treatments(user))
     return {fields.USER: user}
 
 
@@ -49,7 +49,7 @@ def _listen(user):
     return user, track, listened
 
 
-def _log(message, user, track, listened, started, treatments, recommendation=None):
+def _log(message, user, track, listened, started, treatments, answer=None):
     event = {
         fields.MESSAGE: message,
         fields.TIMESTAMP: int(time.time() * 1000),
@@ -59,6 +59,7 @@ def _log(message, user, track, listened, started, treatments, recommendation=Non
         fields.LATENCY: time.perf_counter() - started,
         fields.EXPERIMENTS: treatments,
     }
-    if message == fields.NEXT:
-        event[fields.RECOMMENDATION] = recommendation
+    if answer is not None:
+        event[fields.RECOMMENDATION] = answer.track
+        event[fields.FALLBACK] = answer.fallback
     get_event_log().write(event)

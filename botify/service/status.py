@@ -3,8 +3,10 @@
 from flask import Blueprint, current_app
 from werkzeug.exceptions import NotFound
 
-from botify.service import experiments
-from botify.service.store import get_store
+from botify.service import registry
+from botify.service.active_experiment import find_experiment
+from botify.service.readiness import treatment_data
+from botify.service.store import UNAVAILABLE, get_store
 from botify.service.validation import parse_id
 
 bp = Blueprint("status", __name__)
@@ -18,11 +20,28 @@ def alive():
 
 @bp.get("/health")
 def health():
-    """Checks Redis and the catalog (503 if either is missing)."""
+    """200 "ok" only when Redis answers, the catalog is loaded and every arm has its data; else 503 with reasons.
+
+    ``serving`` says whether ``/next`` answers at all: a service whose arm lacks
+    its artifact is "degraded" (that arm answers random fallbacks) but serving.
+    """
+    experiment = find_experiment(current_app.config["EXPERIMENT"])
     store = get_store()
-    store.ping()
-    tracks = store.catalog_size()
-    return {"status": "ok", "redis": "ok", "tracks": tracks, "artifacts": store.artifacts()}
+    try:
+        store.ping()
+        tracks, loaded = store.catalog_size(), store.artifacts()
+    except UNAVAILABLE as error:
+        return _health(503, "unavailable", False, [f"Redis is unreachable: {error}"], experiment=experiment.name)
+    treatments = treatment_data(experiment, loaded)
+    reasons = [] if tracks else ["the catalog is not loaded into Redis"]
+    reasons += [f"{arm}: {data['problem']}" for arm, data in treatments.items() if data["problem"]]
+    status = "ok" if not reasons else "degraded" if tracks else "unavailable"
+    return _health(200 if status == "ok" else 503, status, bool(tracks), reasons, experiment=experiment.name,
+                   redis="ok", tracks=tracks, treatments=treatments, artifacts=loaded)
+
+
+def _health(code, status, serving, reasons, **details):
+    return {"status": status, "serving": serving, "reasons": reasons, **details}, code
 
 
 @bp.get("/track/<track>")
@@ -37,5 +56,5 @@ def track(track):
 def listing():
     return {
         "active": current_app.config["EXPERIMENT"],
-        "experiments": [experiment.describe() for experiment in experiments.EXPERIMENTS],
+        "experiments": [experiment.describe() for experiment in registry.EXPERIMENTS],
     }

@@ -27,7 +27,7 @@ import requests
 
 from botify.service import create_app
 from botify.service.catalog import load_catalog
-from botify.service.redis_server import EmbeddedRedis
+from botify.service.embedded_redis import EmbeddedRedis
 from botify.service.store import connect
 
 BOTIFY = str(pathlib.Path(sys.executable).with_name("botify"))  # the console script, as users run it
@@ -168,7 +168,7 @@ class Launcher:
         self.started.append(process)
         _wait_for_state(process, data, stderr_path)
         service = RunningBotify(process, pathlib.Path(data), pathlib.Path(log_dir), stderr_path)
-        _wait_healthy(service)
+        _wait_serving(service)
         return service
 
     def stop_all(self):
@@ -204,16 +204,17 @@ def _wait_for_state(process, data, stderr_path, timeout=60):
         time.sleep(0.05)
 
 
-def _wait_healthy(service, timeout=30):
+def _wait_serving(service, timeout=30):
     deadline = time.monotonic() + timeout
     while True:
         try:
-            if requests.get(service.url + "/health", timeout=5).status_code == 200:
+            answer = requests.get(service.url + "/health", timeout=5)
+            if answer.status_code == 200 or answer.json().get("serving"):  # "degraded": an arm lacks its data
                 return
-        except requests.ConnectionError:
+        except (requests.ConnectionError, ValueError):  # not up yet, or not JSON yet
             pass
         if time.monotonic() > deadline:
-            raise RuntimeError(f"botify serve is not healthy:\n{service.stderr()[-3000:]}")
+            raise RuntimeError(f"botify serve is not serving:\n{service.stderr()[-3000:]}")
         time.sleep(0.05)
 
 

@@ -8,8 +8,8 @@ One line per job for notebooks (the same jobs as ``botify train``)::
     summary = training.export_top_tracks("log")                  # -> data/artifacts/top_tracks.json
 
 The steps live in their own modules: ``data`` (positives, split, pairs,
-features, popularity), ``lightfm_model``, ``contextual`` (torch), ``export``
-(batched top-k, artifact files), ``metrics``, ``projector`` (TensorBoard).
+features, popularity), ``lightfm_model``, ``contextual_ranker`` (torch), ``export``
+(batched top-k, artifact files), ``ranking_metrics``, ``projector`` (TensorBoard).
 Heavy libraries load on first use, so importing this package stays cheap.
 """
 

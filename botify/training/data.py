@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from botify import fields
+from botify.errors import CatalogError
 
 POSITIVE_TIME = 0.8  # a track listened to for more than this share counts as liked
 
@@ -77,7 +78,7 @@ def read_catalog(data_dir):
     """The public catalog ``<data>/catalog/tracks.jsonl`` as a frame indexed by track."""
     path = pathlib.Path(data_dir) / "catalog" / "tracks.jsonl"
     if not path.exists():
-        raise FileNotFoundError(f"no catalog at {path} (run `sim world --out {data_dir}`)")
+        raise CatalogError(f"no catalog at {path} (run `sim world --out {data_dir}`)")
     return pd.read_json(path, lines=True).set_index(fields.TRACK, drop=False)
 
 

@@ -17,7 +17,7 @@ from lightfm.data import Dataset
 from tqdm.auto import tqdm
 
 from botify import fields
-from botify.training import export, metrics
+from botify.training import export, ranking_metrics
 
 DEFAULT_PARAMS = {"no_components": 32, "learning_rate": 0.05, "loss": "warp", "max_sampled": 10}
 
@@ -165,4 +165,4 @@ def _test_precision(data, users, items, k):
     rows = np.flatnonzero(np.diff(test.indptr))
     top = export.top_k(users[rows], items, k, exclude=data.train.tocsr()[rows])
     relevant = {row: set(test.indices[test.indptr[row] : test.indptr[row + 1]]) for row in rows.tolist()}
-    return metrics.precision_at_k(dict(zip(rows.tolist(), top.tolist())), relevant, k)
+    return ranking_metrics.precision_at_k(dict(zip(rows.tolist(), top.tolist())), relevant, k)

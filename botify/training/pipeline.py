@@ -13,7 +13,8 @@ import scipy.sparse as sp
 
 from botify import fields
 from botify.analysis import load_events
-from botify.training import contextual, data, export, lightfm_model
+from botify.errors import TrainingError
+from botify.training import contextual_ranker, data, export, lightfm_model
 
 EXCLUDE = ("none", "seen", "skipped")  # which of a listener's own tracks the per-user lists leave out
 
@@ -33,7 +34,7 @@ def collaborative(logs, data_dir="data", out=None, trials=10, epochs=30, seed=0,
     _check_tracks(events, catalog)
     liked = data.positives(events, threshold)
     if liked.empty:
-        raise ValueError(f"no track in {logs} was listened to for more than {threshold}")
+        raise TrainingError(f"no track in {logs} was listened to for more than {threshold}")
     features = data.item_features(catalog, events) if item_features else None
     items = catalog.index.to_numpy() if item_features else np.unique(liked[fields.TRACK])
     say(f"{len(events)} events: {len(liked)} positives of {liked[fields.USER].nunique()} listeners "
@@ -93,16 +94,16 @@ def contextual_lists(logs, data_dir="data", out=None, epochs=30, seed=0, dim=32,
                      context=fields.START, patience=3, options=None, progress=False, say=print):
     """Torch ranker top-100 for every catalog track (never the track itself), judged against the mean.
 
-    ``options`` go to :func:`botify.training.contextual.train` (lr, weight_decay, batch_size).
+    ``options`` go to :func:`botify.training.contextual_ranker.train` (lr, weight_decay, batch_size).
     """
     events, catalog = load_events(logs), data.read_catalog(data_dir)
     _check_tracks(events, catalog)
     pairs = data.contextual_pairs(events, context)
     if pairs.empty:
-        raise ValueError(f"no session in {logs} has a second track to learn from")
+        raise TrainingError(f"no session in {logs} has a second track to learn from")
     n_users = int(events[fields.USER].max()) + 1 if user_aware else 0
     say(f"{len(pairs)} ({context}, track, time) pairs from {len(events)} events")
-    result = contextual.train(pairs, len(catalog), n_users, dim, epochs, patience, seed=seed, progress=progress,
+    result = contextual_ranker.train(pairs, len(catalog), n_users, dim, epochs, patience, seed=seed, progress=progress,
                               **catalog_codes(catalog), **(options or {}))
     say(f"test MSE {result.test_mse:.4f} vs mean baseline {result.baseline_mse:.4f} "
         f"(best epoch {result.best_epoch})")
@@ -134,5 +135,5 @@ def _check_tracks(events, catalog):
     """Logs and catalog must describe the same world (track ids 0..N-1)."""
     unknown = np.setdiff1d(events[fields.TRACK].unique(), catalog.index.to_numpy())
     if len(unknown):
-        raise ValueError(f"{len(unknown)} logged tracks are not in the catalog (e.g. {unknown[0]}): "
+        raise TrainingError(f"{len(unknown)} logged tracks are not in the catalog (e.g. {unknown[0]}): "
                          f"logs and --data come from different worlds")

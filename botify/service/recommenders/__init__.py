@@ -1,17 +1,16 @@
-"""Recommenders, one per module; ``discover()`` finds every one, so adding a module is enough."""
+"""Recommenders, one per module; ``discover()`` finds every one, so adding a module is enough.
+
+The registry (``botify/service/registry.py``) imports each class from its own
+module; this package exports only the base class and the finder.
+"""
 
 import importlib
 import inspect
 import pkgutil
 
-from botify.service.recommenders.base import Recommender
-from botify.service.recommenders.collaborative import Collaborative
-from botify.service.recommenders.contextual import Contextual
-from botify.service.recommenders.random_track import Random
-from botify.service.recommenders.sticky_artist import StickyArtist
-from botify.service.recommenders.top_pop import TopPop
+from botify.service.recommenders.base import Answer, Recommender
 
-__all__ = ["Recommender", "Random", "TopPop", "StickyArtist", "Collaborative", "Contextual", "discover"]
+__all__ = ["Answer", "Recommender", "discover"]
 
 
 def discover():

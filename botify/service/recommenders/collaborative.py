@@ -4,12 +4,14 @@ from botify.service.recommenders.base import Recommender
 
 
 class Collaborative(Recommender):
-    """A random track of the per-user artifact ``ARTIFACT``; users without a list get a random track.
+    """A random track of the per-user artifact ``ARTIFACT``; users without a list get the fallback.
 
     To serve another per-user list, subclass and change ``ARTIFACT``.
     """
 
     ARTIFACT = "collaborative"
+    ARTIFACT_KIND = "per-user"
+    MAKE_ARTIFACT = "botify train lightfm --logs log --data data"
 
-    def recommend_next(self, user, prev_track, prev_track_time):
+    def recommend_next(self, user: int, prev_track: int, prev_track_time: float) -> int:
         return self.pick(self.store.tracks_for(self.ARTIFACT, user))

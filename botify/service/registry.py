@@ -1,0 +1,29 @@
+"""THE file a student edits: every experiment botify knows. ``botify serve --experiment NAME`` picks one.
+
+To add one, import the recommender class from its module (one line, like the
+others) and add one ``Experiment`` line: a name, then the recommender of the
+control ("C"), then those of the treatments ("T1", "T2", ... up to 7 in all).
+Every event logs the user's treatment in every experiment listed here. A name
+used twice, or anything that is not a Recommender class, fails at import.
+"""
+
+from botify.service.experiment import Experiment, index_by_name
+from botify.service.recommenders.collaborative import Collaborative
+from botify.service.recommenders.contextual import Contextual
+from botify.service.recommenders.random_track import Random
+from botify.service.recommenders.sticky_artist import StickyArtist
+from botify.service.recommenders.top_pop import TopPop
+
+EXPERIMENTS = [
+    Experiment("AA", Random, Random),
+    Experiment("STICKY_ARTIST", Random, StickyArtist),
+    Experiment("TOP_POP", Random, TopPop),
+    Experiment("COLLABORATIVE", Random, Collaborative),
+    Experiment("CONTEXTUAL", StickyArtist, Contextual),
+    Experiment("LEADERBOARD", Random, TopPop, StickyArtist, Collaborative, Contextual),
+]
+
+DEFAULT = "AA"
+
+BY_NAME = index_by_name(EXPERIMENTS)
+

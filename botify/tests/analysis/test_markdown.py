@@ -1,0 +1,39 @@
+"""report.md's page: sections in order, verdicts in bold, an SRM alarm that cannot be missed."""
+
+import pandas as pd
+
+from botify.analysis import markdown
+from botify.analysis.reporting import Analysis, verdicts
+from botify.analysis.significance import effects
+from botify.analysis.synthetic_ab import simulate_sessions
+from botify.analysis.trust import srm
+from botify.analysis.user_level import user_metrics
+
+
+def analysis(mismatch=False):
+    sessions = simulate_sessions(300, "EXP", effect=0.5, seed=1)
+    metrics = user_metrics(sessions, "EXP")
+    trust = srm(metrics)
+    trust["mismatch"] = mismatch
+    return Analysis("EXP", "log", sessions, metrics, effects(metrics), trust)
+
+
+def test_sections_come_in_reading_order():
+    page = markdown.render(analysis(), verdicts(analysis().effects), ("e.png", "s.png"))
+    order = [page.index(heading) for heading in
+             ("# EXP: A/B test", "![effects](e.png)", "## Effects", "## Trust checks", "![sessions](s.png)", "## Method")]
+    assert order == sorted(order)
+    assert "**better**" in page and "Welch" in page
+
+
+def test_a_sample_ratio_mismatch_is_shouted():
+    page = markdown.render(analysis(mismatch=True), ["no effect"] * 6, ("e.png", "s.png"))
+    assert "**MISMATCH" in page
+
+
+def test_every_effect_row_is_a_table_row():
+    result = analysis()
+    page = markdown.render(result, verdicts(result.effects), ("e.png", "s.png"))
+    rows = [line for line in page.splitlines() if line.split(" | ")[1:2] == ["T1"]]
+    assert len(rows) == len(result.effects) == 6
+    assert isinstance(result.effects, pd.DataFrame)
