@@ -2,8 +2,8 @@
 
 import ast
 import importlib
-import pkgutil
 import pathlib
+import pkgutil
 import shutil
 import subprocess
 import sys

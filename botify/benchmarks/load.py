@@ -32,7 +32,7 @@ def main(argv=None):
     if args.url:
         return _report(args, args.url)
     with tempfile.TemporaryDirectory(prefix="botify-bench-") as folder:
-        service = _start_service(pathlib.Path(folder), args)
+        service = start_service(pathlib.Path(folder), args)
         try:
             return _report(args, service.url)
         finally:
@@ -145,8 +145,8 @@ class _Service:
         self.process.wait(timeout=30)
 
 
-def _start_service(folder, args):
-    _write_data(folder / "data", args.tracks, args.seed)
+def start_service(folder, args):
+    write_data(folder / "data", args.tracks, args.seed)
     command = [
         str(pathlib.Path(sys.executable).with_name("botify")), "serve", "--data", str(folder / "data"), "--port", "0",
         "--workers", str(args.workers), "--experiment", args.experiment, "--log-dir", str(folder / "log"),
@@ -165,7 +165,7 @@ def _start_service(folder, args):
     return _Service(process, url)
 
 
-def _write_data(data, tracks, seed):
+def write_data(data, tracks, seed):
     """A synthetic catalog and a ``contextual`` artifact with 100 tracks per track."""
     rng = random.Random(seed)
     (data / "catalog").mkdir(parents=True)

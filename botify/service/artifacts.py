@@ -10,8 +10,10 @@ never answers a track the service does not know.
 
 import json
 import logging
+import os
 import pathlib
 import re
+import shutil
 
 from botify import fields
 from botify.errors import ArtifactError
@@ -57,6 +59,29 @@ def load_artifact(client, path, catalog_size, name=None, logger=None):
         logger.warning("artifact %s: dropped %d track ids outside the catalog", name, dropped)
     logger.info("artifact %s (%s, %d entries) loaded from %s", name, kind, entries, path)
     return kind, entries
+
+
+def keep_artifact_file(path, folder, name, kind):
+    """Copy an uploaded artifact into the data folder atomically, as ``NAME.jsonl`` (or ``NAME.json``),
+    so the service loads it again at every start and after Redis lost it. Returns the kept path."""
+    folder = pathlib.Path(folder)
+    suffix = ".json" if kind == POPULARITY else ".jsonl"
+    kept = folder / f"{name}{suffix}"
+    stale = folder / f"{name}{'.jsonl' if suffix == '.json' else '.json'}"  # the same name, another kind
+    if kept.exists() and kept.resolve() == pathlib.Path(path).resolve():
+        return kept
+    temporary = folder / f".{name}.upload-{os.getpid()}.tmp"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, temporary)
+        with open(temporary, "rb") as file:
+            os.fsync(file.fileno())
+        os.replace(temporary, kept)
+        stale.unlink(missing_ok=True)
+    except OSError as error:
+        temporary.unlink(missing_ok=True)
+        raise ArtifactError(f"loaded into Redis, but could not keep a copy in {folder}: {error.strerror}") from None
+    return kept
 
 
 def detect_kind(path):

@@ -83,6 +83,10 @@ class EmbeddedRedis:
         log = self.directory / "redis.log"
         return log.read_text()[-500:] if log.exists() else "(no log)"
 
+    def exited(self):
+        """True when the server was started and has since exited (crashed or was killed)."""
+        return self.process is not None and self.process.poll() is not None
+
     def kill(self):
         """Kill the server abruptly (SIGKILL), as a crash would; the directory stays for a restart."""
         if self.process is not None and self.process.poll() is None:

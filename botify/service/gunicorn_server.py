@@ -9,12 +9,20 @@ is one clear error instead of gunicorn's retries, and ``--port 0`` resolves to
 a free port whose number we know. It closes that socket just before gunicorn
 starts, so a client that connected while the catalog was loading is reset and
 must retry (health checks do).
+
+Requests gunicorn itself rejects (a malformed request line, headers too large)
+are answered with JSON ``{"error": ...}`` like every other error: each worker
+swaps gunicorn's HTML error writer for ``write_json_error``.
 """
 
 import errno
+import json
+import signal
 import socket
 
+from gunicorn import util
 from gunicorn.app.base import BaseApplication
+from gunicorn.arbiter import Arbiter
 
 from botify.errors import ServiceError
 
@@ -35,10 +43,17 @@ def listen(host, port, backlog=2048):
 
 
 class Server(BaseApplication):
-    """Serves an already built WSGI app; every worker binds (host, port) with ``SO_REUSEPORT``."""
+    """Serves an already built WSGI app; every worker binds (host, port) with ``SO_REUSEPORT``.
 
-    def __init__(self, app, host, port, workers, threads=4):
+    ``status`` (a SharedStatus) learns which workers booted; ``when_ready`` runs
+    in the master once gunicorn listens. ``stopped_by`` is the signal that
+    stopped the server (None if it stopped for another reason).
+    """
+
+    def __init__(self, app, host, port, workers, status=None, when_ready=None, threads=4):
         self.application = app
+        self.status = status
+        self.stopped_by = None
         self.options = {
             "bind": [f"[{host}]:{port}" if ":" in host else f"{host}:{port}"],
             "reuse_port": True,
@@ -53,6 +68,10 @@ class Server(BaseApplication):
             "loglevel": "info",
             "timeout": 30,
             "graceful_timeout": 10,
+            "post_fork": _answer_errors_in_json,
+            "post_worker_init": self._worker_booted,
+            "worker_exit": self._worker_exited,
+            "when_ready": lambda arbiter: when_ready and when_ready(),
         }
         super().__init__()
 
@@ -62,3 +81,43 @@ class Server(BaseApplication):
 
     def load(self):
         return self.application
+
+    def run(self):
+        """Serve until a signal or a halt; remember which signal it was."""
+        arbiter = _SignalRecordingArbiter(self)
+        try:
+            arbiter.run()
+        finally:
+            self.stopped_by = arbiter.stopped_by
+
+    def _worker_booted(self, worker):
+        if self.status is not None:
+            self.status.worker_booted(worker.age, worker.pid)
+
+    def _worker_exited(self, arbiter, worker):
+        if self.status is not None:
+            self.status.worker_exited(worker.age, worker.pid)
+
+
+class _SignalRecordingArbiter(Arbiter):
+    stopped_by = None
+
+    def handle_term(self):
+        self.stopped_by = self.stopped_by or signal.SIGTERM
+        super().handle_term()
+
+    def handle_int(self):
+        self.stopped_by = self.stopped_by or signal.SIGINT
+        super().handle_int()
+
+
+def _answer_errors_in_json(arbiter, worker):
+    util.write_error = write_json_error
+
+
+def write_json_error(sock, status_int, reason, mesg):
+    """gunicorn's rejection of a malformed request, as ``{"error": ...}`` JSON instead of an HTML page."""
+    body = json.dumps({"error": f"{reason}: {mesg}"}).encode()
+    head = (f"HTTP/1.1 {status_int} {reason}\r\nConnection: close\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {len(body)}\r\n\r\n").encode("latin-1")
+    util.write_nonblock(sock, head + body)

@@ -6,13 +6,14 @@ as one event only once it succeeded, so bad input never reaches the log.
 
 import time
 
-from flask import Blueprint
+from flask import Blueprint, current_app
 from werkzeug.exceptions import NotFound
 
 from botify import fields
 from botify.service.active_experiment import get_active_experiment
 from botify.service.event_log import get_event_log
 from botify.service.http_errors import Unavailable
+from botify.service.shared_status import READY
 from botify.service.store import get_store
 from botify.service.validation import parse_id, parse_listen
 
@@ -25,6 +26,8 @@ def next_track(user):
     user, track, listened = _listen(user)
     active = get_active_experiment()
     answer = active.recommender(user).answer(user, track, listened)
+    if answer.fallback:
+        _check_data_not_lost()
     _log(fields.NEXT, user, track, listened, started, active.treatments(user), answer)
     return {fields.USER: user, fields.TRACK: answer.track}
 
@@ -41,12 +44,23 @@ def _listen(user):
     """Validated (user, track, time); 404 for a track outside the catalog."""
     user = parse_id(user, "user")
     track, listened = parse_listen()
+    status = current_app.config.get("SHARED_STATUS")
+    if status is not None and status.state != READY:  # known to the master; no Redis round trip
+        raise Unavailable(f"botify cannot answer now: {status.describe()}")
     size = get_store().catalog_size()
     if size == 0:
         raise Unavailable("the catalog is not loaded into Redis")
     if track >= size:
         raise NotFound(f"unknown track {track} (the catalog has tracks 0..{size - 1})")
     return user, track, listened
+
+
+def _check_data_not_lost():
+    """A fallback may mean Redis lost its data a moment before the master noticed: then 503, not a random
+    track passed off as a recommendation. One round trip, on fallbacks only."""
+    status = current_app.config.get("SHARED_STATUS")
+    if status is not None and get_store().generation() != status.generation:
+        raise Unavailable("Redis lost the catalog and artifacts; botify is reloading them")
 
 
 def _log(message, user, track, listened, started, treatments, answer=None):

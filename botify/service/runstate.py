@@ -28,7 +28,7 @@ def read_state(data):
         state = json.loads(state_path(data).read_text())
     except (OSError, ValueError):
         return None
-    return state if _alive(state.get("pid")) else None
+    return state if pid_alive(state.get("pid")) else None
 
 
 def remove_state(data, pid):
@@ -41,7 +41,8 @@ def remove_state(data, pid):
         pass
 
 
-def _alive(pid):
+def pid_alive(pid):
+    """Whether a process with this pid exists (ours or not)."""
     if not isinstance(pid, int) or pid <= 0:
         return False
     try:

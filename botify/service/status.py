@@ -6,6 +6,7 @@ from werkzeug.exceptions import NotFound
 from botify.service import registry
 from botify.service.active_experiment import find_experiment
 from botify.service.readiness import treatment_data
+from botify.service.shared_status import READY
 from botify.service.store import UNAVAILABLE, get_store
 from botify.service.validation import parse_id
 
@@ -20,28 +21,47 @@ def alive():
 
 @bp.get("/health")
 def health():
-    """200 "ok" only when Redis answers, the catalog is loaded and every arm has its data; else 503 with reasons.
+    """200 "ok" only when the data is complete and every arm has its artifact; else 503 with the reasons.
 
-    ``serving`` says whether ``/next`` answers at all: a service whose arm lacks
-    its artifact is "degraded" (that arm answers random fallbacks) but serving.
+    ``status`` is "ok", "degraded" (serving, but an arm has no data and answers
+    random fallbacks) or "unavailable" (starting, reloading, Redis unreachable,
+    catalog missing). ``serving`` says whether ``/next`` answers at all.
     """
     experiment = find_experiment(current_app.config["EXPERIMENT"])
+    details = {"experiment": experiment.name}
+    reasons = _service_reasons(details)
     store = get_store()
     try:
         store.ping()
-        tracks, loaded = store.catalog_size(), store.artifacts()
+        stored, loaded = store.stored_catalog_size(), store.artifacts()
     except UNAVAILABLE as error:
-        return _health(503, "unavailable", False, [f"Redis is unreachable: {error}"], experiment=experiment.name)
+        return _health(reasons + [f"Redis is unreachable ({error})"], serving=False, redis="unreachable", **details)
+    expected = store.catalog_size()
+    if not stored or stored != expected:
+        reasons.append(f"the catalog in Redis is incomplete ({stored} of {expected} tracks)")
+    serving = not reasons
     treatments = treatment_data(experiment, loaded)
-    reasons = [] if tracks else ["the catalog is not loaded into Redis"]
     reasons += [f"{arm}: {data['problem']}" for arm, data in treatments.items() if data["problem"]]
-    status = "ok" if not reasons else "degraded" if tracks else "unavailable"
-    return _health(200 if status == "ok" else 503, status, bool(tracks), reasons, experiment=experiment.name,
-                   redis="ok", tracks=tracks, treatments=treatments, artifacts=loaded)
+    return _health(reasons, serving, redis="ok", tracks=stored, treatments=treatments, artifacts=loaded, **details)
 
 
-def _health(code, status, serving, reasons, **details):
-    return {"status": status, "serving": serving, "reasons": reasons, **details}, code
+def _service_reasons(details):
+    """What the master's shared status says (nothing when the app runs without a master, as in tests)."""
+    status = current_app.config.get("SHARED_STATUS")
+    if status is None:
+        return []
+    expected = current_app.config.get("WORKERS", 1)
+    details["workers"] = {"ready": status.workers_ready(), "expected": expected}
+    details["state"] = status.describe()
+    reasons = [] if status.state == READY else [status.describe()]
+    if status.workers_ready() < expected:
+        reasons.append(f"starting: {status.workers_ready()} of {expected} workers ready")
+    return reasons
+
+
+def _health(reasons, serving, **details):
+    state = "ok" if not reasons else "degraded" if serving else "unavailable"
+    return {"status": state, "serving": serving, "reasons": reasons, **details}, 200 if state == "ok" else 503
 
 
 @bp.get("/track/<track>")

@@ -10,24 +10,32 @@ Keys:
     catalog:artists         hash  artist   -> JSON list of the artist's track ids
     catalog:artist_of       hash  track id -> artist name
     artifacts               hash  name     -> JSON {"kind": ..., "size": ...}
+    botify:generation       the number of the last complete load (see data_folder.py)
     artifact:<name>         hash  user/track id -> JSON list (per-user, per-track)
                             or a string JSON list (popularity)
 """
 
+from __future__ import annotations
+
 import json
 import os
 import threading
+from typing import TYPE_CHECKING
 
 import redis
 from flask import current_app
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
+if TYPE_CHECKING:
+    from botify.service.shared_status import SharedStatus
+
 CATALOG_SIZE = "catalog:size"
 CATALOG_TRACKS = "catalog:tracks"
 CATALOG_ARTISTS = "catalog:artists"
 CATALOG_ARTIST_OF = "catalog:artist_of"
 ARTIFACTS = "artifacts"
+GENERATION = "botify:generation"
 
 # the tracks of the artist of a track, in one round trip instead of two
 ARTIST_TRACKS_OF = """
@@ -57,43 +65,59 @@ def connect(url, timeout=2.0):
 
 
 class Store:
-    """Read access to the catalog and the recommendation artifacts, as the recommenders need it."""
+    """Read access to the catalog and the recommendation artifacts, as the recommenders need it.
 
-    def __init__(self, client):
+    Under ``botify serve`` the master's shared status knows the catalog size
+    (and whether Redis holds the data at all), so reading it costs nothing.
+    """
+
+    def __init__(self, client: redis.Redis, status: SharedStatus | None = None):
         self.redis = client
+        self.status = status
         self.pid = os.getpid()
         self._catalog_size = 0
         self._artist_tracks_of = client.register_script(ARTIST_TRACKS_OF)
 
-    def ping(self):
+    def ping(self) -> bool:
         return self.redis.ping()
 
-    def catalog_size(self):
-        """Number of tracks; cached once known because the catalog does not change while serving."""
-        if not self._catalog_size:
+    def catalog_size(self) -> int:
+        """Number of tracks N (ids are 0..N-1)."""
+        if self.status is not None:
+            return self.status.catalog_size
+        if not self._catalog_size:  # cached: the catalog does not change while serving
             self._catalog_size = int(self.redis.get(CATALOG_SIZE) or 0)
         return self._catalog_size
 
-    def track(self, track):
+    def stored_catalog_size(self) -> int:
+        """The size Redis itself holds now (0 if it lost the catalog); one round trip."""
+        return int(self.redis.get(CATALOG_SIZE) or 0)
+
+    def generation(self) -> int | None:
+        """The load generation Redis holds now (None if it lost its data); one round trip."""
+        value = self.redis.get(GENERATION)
+        return None if value is None else int(value)
+
+    def track(self, track: int) -> dict | None:
         """Metadata of one track, or None if it is not in the catalog."""
         return _loads(self.redis.hget(CATALOG_TRACKS, track))
 
-    def artist_tracks(self, artist):
+    def artist_tracks(self, artist: str) -> list[int]:
         return _loads(self.redis.hget(CATALOG_ARTISTS, artist)) or []
 
-    def artist_tracks_of(self, track):
+    def artist_tracks_of(self, track: int) -> list[int] | None:
         """Every track by the artist of ``track`` (None if the track is unknown)."""
         return _loads(self._artist_tracks_of(keys=[CATALOG_ARTIST_OF, CATALOG_ARTISTS], args=[track]))
 
-    def popularity(self, name):
+    def popularity(self, name: str) -> list[int] | None:
         """A popularity artifact: track ids, most popular first (None if not loaded)."""
         return _loads(self.redis.get(artifact_key(name)))
 
-    def tracks_for(self, name, key):
+    def tracks_for(self, name: str, key: int) -> list[int] | None:
         """The list a per-user or per-track artifact holds for one user or track (None if absent)."""
         return _loads(self.redis.hget(artifact_key(name), key))
 
-    def artifacts(self):
+    def artifacts(self) -> dict[str, dict]:
         """Every loaded artifact: name -> {"kind": ..., "size": ...}."""
         return {name.decode(): json.loads(value) for name, value in self.redis.hgetall(ARTIFACTS).items()}
 
@@ -114,6 +138,6 @@ def get_store():
         with _creating:  # the worker's threads share one client (and its connection pool)
             store = current_app.extensions.get("botify.store")
             if store is None or store.pid != os.getpid():
-                store = Store(connect(current_app.config["REDIS_URL"]))
+                store = Store(connect(current_app.config["REDIS_URL"]), current_app.config.get("SHARED_STATUS"))
                 current_app.extensions["botify.store"] = store
     return store

@@ -1,27 +1,35 @@
-"""One running service: Redis (embedded or external), the loaded data, gunicorn, and the cleanup.
+"""The master process of ``botify serve``: Redis, the data, gunicorn, the watch over Redis, the cleanup.
 
-Cleanup runs only in the process that started everything: gunicorn workers are
-forks of it and leave through the same ``finally`` blocks.
+It loads the data folder into Redis, forks the gunicorn workers, and watches
+Redis for as long as it serves (``redis_watch.py``): the embedded Redis is
+restarted if it dies, and the data folder reloaded whenever Redis lost it.
+Cleanup runs only in this process: gunicorn workers are forks of it and leave
+through the same ``finally`` blocks. Stopped by a signal, it exits 128 + the
+signal's number (130 for Ctrl-C, 143 for SIGTERM), as interrupted commands do.
 """
 
 import logging
 import os
 import signal
 import sys
+import threading
+import time
 
 from botify.errors import ServiceError
 from botify.service.active_experiment import find_experiment
 from botify.service.app import create_app
-from botify.service.artifacts import artifact_files, load_artifact
-from botify.service.catalog import load_catalog
+from botify.service.data_folder import load_data_folder
 from botify.service.description import write_description
 from botify.service.embedded_redis import EmbeddedRedis
 from botify.service.gunicorn_server import Server, listen
 from botify.service.readiness import treatment_data
+from botify.service.redis_watch import RedisWatch
 from botify.service.runstate import read_state, remove_state, write_state
-from botify.service.store import UNAVAILABLE, Store, connect
+from botify.service.shared_status import READY, SharedStatus
+from botify.service.store import UNAVAILABLE, connect
 
 LOG_FORMAT = "[%(asctime)s] [%(process)d] [%(levelname)s] %(message)s"
+FIRST_GENERATION = 1
 
 
 class Service:
@@ -30,33 +38,41 @@ class Service:
         self.redis_url, self.experiment, self.log_dir = redis_url, experiment, log_dir
         self.logger = _logger()
         self.pid = os.getpid()
-        self.embedded = None
-        self.sock = None
+        self.embedded = self.sock = self.watch = None
+        self.status = SharedStatus()
 
     def run(self):
-        """Start, serve until SIGTERM/SIGINT, clean up; return the exit code."""
+        """Start, serve until a signal (or until Redis is lost for good), clean up; return the exit code."""
         running = read_state(self.data)
         if running:
             raise ServiceError(f"a service (pid {running['pid']}) already runs on {self.data} at {running['url']}")
         signal.signal(signal.SIGTERM, _exit_on_signal)  # gunicorn installs its own handlers later
         try:
-            self.sock = listen(self.host, self.port)  # holds the port while loading
-            self._start_redis()
-            loaded = self._load()
-            app = self._app()
-            self._describe(loaded, app.config["SEED"])
-            port = self.sock.getsockname()[1]
-            url = f"http://{self.host}:{port}"
-            write_state(self.data, url, self.redis_url, self.pid)
-            self.logger.info("botify serves experiment %s at %s (Redis %s)", self.experiment, url, self.redis_url)
-            server = Server(app, self.host, port, self.workers)
-            self.sock.close()  # the workers bind their own SO_REUSEPORT sockets now
-            self.sock = None
-            server.run()
+            return self._serve()
         finally:
             if os.getpid() == self.pid:
                 self._cleanup()
-        return 0
+
+    def _serve(self):
+        self.sock = listen(self.host, self.port)  # holds the port while loading
+        self._start_redis()
+        size, loaded = self._load()
+        app = create_app({"REDIS_URL": self.redis_url, "LOG_DIR": str(self.log_dir), "EXPERIMENT": self.experiment,
+                          "SHARED_STATUS": self.status, "WORKERS": self.workers})
+        self._describe(loaded, app.config["SEED"])
+        self.status.publish(READY, generation=FIRST_GENERATION, catalog_size=size)
+        url = f"http://{self.host}:{self.sock.getsockname()[1]}"
+        server = Server(app, self.host, self.sock.getsockname()[1], self.workers, status=self.status,
+                        when_ready=lambda: self._when_gunicorn_listens(url))
+        self.sock.close()  # the workers bind their own SO_REUSEPORT sockets now
+        self.sock = None
+        try:
+            server.run()
+        except SystemExit:
+            pass  # gunicorn halted; why is told below
+        if self.watch is not None and self.watch.failure:
+            raise ServiceError(f"stopped: {self.watch.failure}")
+        return 128 + server.stopped_by if server.stopped_by else 0
 
     def _start_redis(self):
         if self.redis_url:
@@ -72,10 +88,7 @@ class Service:
     def _load(self):
         client = connect(self.redis_url, timeout=60)
         try:
-            size = load_catalog(client, self.data / "catalog" / "tracks.jsonl", self.logger)
-            for path in artifact_files(self.data / "artifacts"):
-                load_artifact(client, path, size, logger=self.logger)
-            return Store(client).artifacts()
+            return load_data_folder(client, self.data, FIRST_GENERATION, self.logger)
         finally:
             client.close()
 
@@ -87,11 +100,25 @@ class Service:
             if data["problem"]:
                 self.logger.warning("experiment %s, %s: %s", self.experiment, treatment, data["problem"])
 
-    def _app(self):
-        return create_app({"REDIS_URL": self.redis_url, "LOG_DIR": str(self.log_dir), "EXPERIMENT": self.experiment})
+    def _when_gunicorn_listens(self, url):
+        """In the master, once gunicorn runs: start the watch; announce the URL when every worker serves."""
+        self.watch = RedisWatch(self.status, self.redis_url, self.data, self.logger, FIRST_GENERATION,
+                                embedded=self.embedded, give_up=lambda: os.kill(self.pid, signal.SIGTERM))
+        self.watch.start()
+        threading.Thread(target=self._announce, args=(url,), name="announce", daemon=True).start()
+
+    def _announce(self, url, timeout=120):
+        """Write <data>/run/serve.json once all workers listen, so whoever finds it can send traffic at once."""
+        deadline = time.monotonic() + timeout
+        while self.status.workers_ready() < self.workers and time.monotonic() < deadline:
+            time.sleep(0.02)
+        write_state(self.data, url, self.redis_url, self.pid)
+        self.logger.info("botify serves experiment %s at %s (Redis %s)", self.experiment, url, self.redis_url)
 
     def _cleanup(self):
         remove_state(self.data, self.pid)
+        if self.watch is not None:
+            self.watch.stop()
         if self.embedded is not None:
             self.embedded.stop()
             self.logger.info("embedded Redis stopped")

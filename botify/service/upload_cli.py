@@ -1,8 +1,12 @@
-"""``botify upload FILE``: load one recommendation artifact into the Redis of a running service.
+"""``botify upload FILE``: load one recommendation artifact into a running service, and keep it.
 
+The file is checked and loaded into Redis (replacing any artifact of the same
+name atomically; recommenders see it at their next request), then copied into
+``<data>/artifacts/NAME.jsonl`` (``.json`` for popularity): ``botify serve``
+loads that folder at every start and whenever Redis lost its data, so an
+upload survives a restart of the service and the loss of Redis.
 Redis is found from ``--redis-url``, else ``$REDIS_URL``, else ``<data>/run/serve.json``
-written by ``botify serve --data <data>``. The artifact replaces any previous
-one of the same name atomically; recommenders see it at their next request.
+written by ``botify serve --data <data>``.
 """
 
 import os
@@ -14,25 +18,33 @@ from botify.errors import ServiceError, UsageError
 def configure(parser):
     parser.add_argument("file", type=pathlib.Path, help="artifact: per-user or per-track .jsonl, or popularity .json")
     parser.add_argument("--name", help="name the recommenders read it under (default: the file stem)")
-    where = parser.add_mutually_exclusive_group()
-    where.add_argument("--data", default="data", help="data folder of the running service (default: data)")
-    where.add_argument("--redis-url", help="Redis to load into (default: $REDIS_URL, else the running service's)")
+    parser.add_argument("--data", type=pathlib.Path, default=pathlib.Path("data"),
+                        help="data folder of the service; the artifact is kept in DATA/artifacts/ (default: data)")
+    parser.add_argument("--redis-url", help="Redis to load into (default: $REDIS_URL, else the running service's)")
 
 
 def run(args):
-    from botify.service.artifacts import load_artifact
+    from botify.service.artifacts import default_name, keep_artifact_file, load_artifact
+    from botify.service.data_folder import artifacts_folder, catalog_path
     from botify.service.store import UNAVAILABLE, Store, connect
 
+    if not catalog_path(args.data).is_file():
+        raise UsageError(f"{args.data} is not a service's data folder (no {catalog_path(args.data)}); "
+                         "pass the --data the service runs on")
     url = _redis_url(args)
+    name = args.name or default_name(args.file)
     store = Store(connect(url, timeout=60))
     try:
         size = store.catalog_size()
         if size == 0:
             raise ServiceError(f"no catalog in Redis at {url}: is botify serve running?")
-        kind, entries = load_artifact(store.redis, args.file, size, name=args.name)
+        kind, entries = load_artifact(store.redis, args.file, size, name=name)
     except UNAVAILABLE as error:
         raise ServiceError(f"cannot reach Redis at {url}: {error}") from None
-    print(f"uploaded {args.file} as {args.name or args.file.name.split('.')[0]!r} ({kind}, {entries} entries) to {url}")
+    finally:
+        store.redis.close()
+    kept = keep_artifact_file(args.file, artifacts_folder(args.data), name, kind)
+    print(f"uploaded {args.file} as {name!r} ({kind}, {entries} entries) to {url}; kept as {kept}")
     return 0
 
 

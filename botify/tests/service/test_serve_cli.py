@@ -4,6 +4,7 @@ import json
 import os
 import pathlib
 import signal
+import socket
 import subprocess
 import sys
 
@@ -45,7 +46,7 @@ def test_a_signal_stops_workers_and_the_embedded_redis_and_removes_the_state(sta
     service = start_botify(workers=1)
     socket_path = pathlib.Path(service.redis_url.removeprefix("unix://"))
     assert socket_path.exists() and (service.data / "run" / "serve.json").exists()
-    assert service.stop(sig) == 0
+    assert service.stop(sig) == 128 + sig  # 143 for SIGTERM, 130 for Ctrl-C
     assert not socket_path.exists() and not socket_path.parent.exists()
     assert not (service.data / "run" / "serve.json").exists()
     assert "embedded Redis stopped" in service.stderr()
@@ -162,3 +163,20 @@ def test_an_arm_without_its_artifact_is_named_at_start_in_health_and_in_the_log(
     for event in service.events():
         by_arm.setdefault(event["experiments"]["CONTEXTUAL"], set()).add(event[fields.FALLBACK])
     assert by_arm == {"C": {False}, "T1": {True}}  # StickyArtist has the catalog; Contextual has nothing
+
+
+@pytest.mark.parametrize("request_bytes, status", [
+    (b"GARBAGE\r\n\r\n", 400),
+    (b"GET /health HTTP/9.9\r\nHost: x\r\n\r\n", 400),
+    (b"GET /" + b"x" * 9000 + b" HTTP/1.1\r\nHost: x\r\n\r\n", 414),
+], ids=["no-request-line", "bad-version", "line-too-long"])
+def test_requests_gunicorn_itself_rejects_get_json_errors_too(botify_server, request_bytes, status):
+    host, port = botify_server.url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as connection:
+        connection.sendall(request_bytes)
+        reply = b""
+        while chunk := connection.recv(65536):
+            reply += chunk
+    head, _, body = reply.partition(b"\r\n\r\n")
+    assert head.split(b" ")[1] == str(status).encode()
+    assert b"Content-Type: application/json" in head and "error" in json.loads(body)

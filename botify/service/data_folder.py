@@ -1,0 +1,29 @@
+"""The data folder is what botify serves: its catalog and artifacts go into Redis at start, and again
+whenever Redis lost them. Redis is a cache of ``<data>/``; ``<data>/`` is never a copy of Redis.
+
+Every load ends by writing a generation number into Redis (``botify:generation``);
+the master keeps the same number in the shared status. A Redis that restarted
+empty no longer holds it, which is how the master notices, for one cheap GET.
+"""
+
+from botify.service.artifacts import artifact_files, load_artifact
+from botify.service.catalog import load_catalog
+from botify.service.store import GENERATION, Store
+
+
+def catalog_path(data):
+    return data / "catalog" / "tracks.jsonl"
+
+
+def artifacts_folder(data):
+    return data / "artifacts"
+
+
+def load_data_folder(client, data, generation, logger):
+    """Load the catalog and every artifact of ``data``; return (catalog size, loaded artifacts)."""
+    size = load_catalog(client, catalog_path(data), logger)
+    for path in artifact_files(artifacts_folder(data)):
+        load_artifact(client, path, size, logger=logger)
+    client.set(GENERATION, generation)
+    return size, Store(client).artifacts()
+
