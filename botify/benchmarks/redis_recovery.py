@@ -62,7 +62,9 @@ def measure_one_kill(service):
 
 
 def redis_pid(master):
-    children = pathlib.Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    """The master's redis-server child (a restarted one is the child of the master's watch thread)."""
+    children = [pid for task in pathlib.Path(f"/proc/{master}/task").iterdir()
+                for pid in (task / "children").read_text().split()]
     return next(int(pid) for pid in children if "redis" in pathlib.Path(f"/proc/{pid}/comm").read_text())
 
 
