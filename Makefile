@@ -30,7 +30,7 @@ test: setup
 
 # the tests that start no process: a quick check while working (see tests/README.md)
 test-quick: setup
-	$(PY) -m pytest -m "not slow"
+	$(PY) -m pytest -m "not slow and not notebook"
 
 demo: setup
 	$(VENV)/bin/botify demo --data $(DATA) --logs $(LOGS) --port $(PORT)
@@ -40,7 +40,7 @@ kernel: setup
 
 # root (a container, a CI box) must say so explicitly to Jupyter
 lab: kernel
-	$(VENV)/bin/jupyter lab --ip 127.0.0.1 --notebook-dir . $(if $(filter 0,$(shell id -u)),--allow-root)
+	$(VENV)/bin/jupyter lab --ip 127.0.0.1 --notebook-dir seminars $(if $(filter 0,$(shell id -u)),--allow-root)
 
 world: setup
 	$(VENV)/bin/sim world --out $(DATA) --seed 31337

@@ -6,6 +6,9 @@ Example (seminar 1)::
     episodes = sim.simulate(world="data", agent="remote", url="http://127.0.0.1:5000",
                             episodes=1000, days=1, seed=0)
     episodes.groupby("day")["time"].mean()
+
+Interrupting a run (Ctrl-C, a notebook's "interrupt kernel") returns the
+sessions that finished, with ``episodes.attrs["partial"]`` True.
 """
 
 import dataclasses
@@ -14,7 +17,10 @@ from tqdm.auto import tqdm
 
 from sim.agents import agent_class
 from sim.config import ListenerConfig
-from sim.runner import DayResult, DayTask, Simulation, run_parallel_day, split
+from sim.errors import ArgumentError, OutputError
+from sim.interrupts import signal_name
+from sim.runner import DayResult, DayTask, Simulation, split
+from sim.workers import run_parallel_day
 
 COLUMNS = ["day", "episode", "user", "interest", "time", "tracks"]
 
@@ -26,39 +32,33 @@ def run_days(world="data", agent="random", episodes=1000, days=1, processes=1, s
     Days are numbered from ``first_day``: separate runs that continue a story
     (traffic day, then an A/B day) pass 0, then 1, and get fresh sessions.
     ``between_days(day)`` is called before every day after the first; it returns
-    False to stop early (the CLI's interactive prompt).
+    False to stop early (the CLI's interactive prompt). A KeyboardInterrupt ends
+    the run: the day it hit comes last, marked ``interrupted``, with the
+    sessions that finished (none if it hit before the day's first session).
     """
     config = config or ListenerConfig()
     _check_arguments(world, agent, episodes, days, processes, url, first_day)
-    simulation = None
-    if processes == 1:
-        simulation = Simulation(world, agent, seed, url=url, config=config)
-    results, churned = [], []
+    player, results = _DayPlayer(world, agent, episodes, processes, seed, url, config, progress), []
     for day in range(first_day, first_day + days):
-        if day > first_day and between_days is not None and between_days(day) is False:
+        try:
+            if day > first_day and between_days is not None and between_days(day) is False:
+                break
+        except KeyboardInterrupt as interrupt:
+            results.append(DayResult(day=day, rows=[], planned=episodes, interrupted=signal_name(interrupt)))
             break
-        with tqdm(total=episodes, desc=f"day {day}", unit="session", disable=not progress) as bar:
-            if simulation is not None:
-                result = simulation.run_day(day, 0, episodes, tick=lambda: bar.update(1))
-            else:
-                tasks = [DayTask(str(world), agent, url, dataclasses.asdict(config), day, p, processes, first,
-                                 count, seed, churned)
-                         for p, (first, count) in enumerate(split(episodes, processes))]
-                result = _merge(run_parallel_day(tasks, bar))
-        churned = churned + result.churned
-        results.append(result)
+        results.append(player.play(day, churned=[u for r in results for u in r.churned]))
+        if results[-1].interrupted:
+            break
     return results
 
 
 def _check_arguments(world, agent, episodes, days, processes, url, first_day):
-    from sim.cli import UsageError
-
     if episodes < 1 or days < 1 or processes < 1 or first_day < 0:
-        raise UsageError("episodes, days and processes must be at least 1, the first day at least 0")
+        raise ArgumentError("episodes, days and processes must be at least 1, the first day at least 0")
     if processes > 1 and not isinstance(world, (str, bytes)) and not hasattr(world, "__fspath__"):
-        raise UsageError("several processes need the world as a folder path, not a loaded World")
+        raise ArgumentError("several processes need the world as a folder path, not a loaded World")
     if processes > 1 and agent == "console":
-        raise UsageError("the console agent needs a person at one terminal: use --processes 1")
+        raise ArgumentError("the console agent needs a person at one terminal: use --processes 1")
     agent_class(agent)  # an unknown agent fails here once, not in every worker
     if agent == "remote":
         from sim.agents.remote import RemoteAgent
@@ -66,14 +66,36 @@ def _check_arguments(world, agent, episodes, days, processes, url, first_day):
         RemoteAgent(url or "http://127.0.0.1:5000").check()
 
 
-def _merge(parts):
-    merged = DayResult(day=parts[0].day, rows=[row for part in parts for row in part.rows])
-    merged.failed = sum(part.failed for part in parts)
-    merged.retried = sum(part.retried for part in parts)
-    merged.stopped = "; ".join(part.stopped for part in parts if part.stopped)
-    merged.churned = sorted(u for part in parts for u in part.churned)
-    merged.rows.sort(key=lambda row: row["episode"])
-    return merged
+class _DayPlayer:
+    """Plays one day at a time: in this process with one Simulation kept across days, or in workers."""
+
+    def __init__(self, world, agent, episodes, processes, seed, url, config, progress):
+        self.world, self.agent, self.episodes, self.processes = world, agent, episodes, processes
+        self.seed, self.url, self.config, self.progress = seed, url, config, progress
+        self.simulation = None
+
+    def play(self, day, churned):
+        """The day's DayResult; an interruption before or after its sessions marks it too."""
+        result = DayResult(day=day, rows=[], planned=self.episodes)
+        try:
+            with tqdm(total=self.episodes, desc=f"day {day}", unit="session", disable=not self.progress) as bar:
+                result = self._sessions(day, churned, bar)
+        except KeyboardInterrupt as interrupt:
+            result.interrupted = signal_name(interrupt)
+        return result
+
+    def _sessions(self, day, churned, bar):
+        if self.processes > 1:
+            return run_parallel_day(self._tasks(day, churned), bar)
+        if self.simulation is None:
+            self.simulation = Simulation(self.world, self.agent, self.seed, url=self.url, config=self.config)
+        return self.simulation.run_day(day, 0, self.episodes, on_session=lambda row: bar.update(1))
+
+    def _tasks(self, day, churned):
+        config = dataclasses.asdict(self.config)
+        return [DayTask(str(self.world), self.agent, self.url, config, day, p, self.processes, first, count,
+                        self.seed, churned)
+                for p, (first, count) in enumerate(split(self.episodes, self.processes))]
 
 
 def simulate(world="data", agent="random", episodes=1000, days=1, processes=1, seed=0, url=None,
@@ -81,15 +103,35 @@ def simulate(world="data", agent="random", episodes=1000, days=1, processes=1, s
     """Episode stats as a DataFrame (columns: day, episode, user, interest, time, tracks).
 
     ``frame.attrs`` holds ``failed`` (sessions dropped after service errors),
-    ``retried`` (requests sent again) and ``stopped`` (why a day stopped early).
+    ``retried`` (requests sent again), ``stopped`` (why a day stopped early),
+    ``partial`` (True when a day played fewer sessions than asked: interrupted
+    or stopped early) and ``why_partial`` (which day, why, how many sessions).
     """
-    import pandas as pd
-
     results = run_days(world, agent, episodes, days, processes, seed, url, config, progress,
                        first_day=first_day)
+    return _episodes_frame(results)
+
+
+def _episodes_frame(results):
+    """One row per finished episode of the DayResults; the run's trouble goes to ``attrs``."""
+    import pandas as pd
+
     frame = pd.DataFrame([row for result in results for row in result.rows], columns=COLUMNS)
     frame.attrs.update(
         failed=sum(r.failed for r in results), retried=sum(r.retried for r in results),
         stopped="; ".join(r.stopped for r in results if r.stopped),
+        partial=any(r.partial for r in results),
+        why_partial="; ".join(f"day {r.day} {r.why_partial}" for r in results if r.partial),
     )
     return frame
+
+
+def write_episodes_csv(results, path):
+    """Write one row per episode, plus ``partial`` (its day ended early); returns the row count."""
+    frame = _episodes_frame(results)
+    frame["partial"] = [result.partial for result in results for _ in result.rows]
+    try:
+        frame.to_csv(path, index=False)
+    except OSError as error:  # only the write to the path the user gave
+        raise OutputError(f"cannot write {path}: {error.strerror}") from None
+    return len(frame)

@@ -1,20 +1,22 @@
 """The ``sim`` command: ``sim world`` builds the hidden world, ``sim run`` sends traffic.
 
 Each sub-command module exposes ``configure(parser)`` and ``run(args) -> int``.
+A :class:`sim.errors.SimError` becomes one line on stderr and exit code 2;
+Ctrl-C and SIGTERM stop a command with 130 and 143; anything else is a bug
+and keeps its traceback.
 """
 
 import argparse
 import importlib
 import sys
 
+from sim.errors import SimError
+from sim.interrupts import exit_code, signal_name, sigterm_interrupts
+
 COMMANDS = {
     "world": ("sim.world_cli", "generate the seeded world: public catalog and hidden truth"),
     "run": ("sim.run_cli", "simulate listening sessions against botify or an in-process agent"),
 }
-
-
-class UsageError(Exception):
-    """A problem the user can fix; printed as one line, exit code 2."""
 
 
 def build_parser():
@@ -31,13 +33,14 @@ def build_parser():
 def main(argv=None):
     args = build_parser().parse_args(argv)
     try:
-        return args.handler(args) or 0
-    except UsageError as error:
+        with sigterm_interrupts():
+            return args.handler(args) or 0
+    except SimError as error:
         print(f"sim {args.command}: error: {error}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        print(f"sim {args.command}: interrupted", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as interrupt:
+        print(f"sim {args.command}: interrupted by {signal_name(interrupt)}", file=sys.stderr)
+        return exit_code(signal_name(interrupt))
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ import dataclasses
 import json
 import pathlib
 
-from sim.cli import UsageError
+from sim.errors import ConfigError
 
 
 @dataclasses.dataclass(frozen=True)
@@ -30,17 +30,17 @@ class ListenerConfig:
 
 
 def config_from_dict(values):
-    """A ListenerConfig from plain values; a wrong name or type is a UsageError."""
+    """A ListenerConfig from plain values; a wrong name, type or range is a ConfigError."""
     if not isinstance(values, dict):
-        raise UsageError("listener config must be a JSON object")
+        raise ConfigError("listener config must be a JSON object")
     fields = {f.name: f for f in dataclasses.fields(ListenerConfig)}
     for name, value in values.items():
         if name not in fields:
-            raise UsageError(f"listener config: unknown setting {name!r} (known: {', '.join(fields)})")
+            raise ConfigError(f"listener config: unknown setting {name!r} (known: {', '.join(fields)})")
         kind = type(fields[name].default)
         accepted = isinstance(value, kind) and not (kind is not bool and isinstance(value, bool))
         if not accepted and not (kind is float and isinstance(value, int) and not isinstance(value, bool)):
-            raise UsageError(f"listener config: {name} must be {kind.__name__}, got {value!r}")
+            raise ConfigError(f"listener config: {name} must be {kind.__name__}, got {value!r}")
     config = ListenerConfig(
         **{k: (float(v) if type(fields[k].default) is float else v) for k, v in values.items()}
     )
@@ -50,9 +50,9 @@ def config_from_dict(values):
 
 def _check_ranges(config):
     if config.first_track_neighbours < 1 or config.max_tracks < 1 or config.hype_tracks < 0:
-        raise UsageError("listener config: first_track_neighbours and max_tracks must be >= 1, hype_tracks >= 0")
+        raise ConfigError("listener config: first_track_neighbours and max_tracks must be >= 1, hype_tracks >= 0")
     if not 0.0 <= config.fatigue < 1.0 or not 0.0 <= config.churn_probability <= 1.0:
-        raise UsageError("listener config: fatigue must be in [0, 1) and churn_probability in [0, 1]")
+        raise ConfigError("listener config: fatigue must be in [0, 1) and churn_probability in [0, 1]")
 
 
 def load_config(path=None, **overrides):
@@ -62,10 +62,12 @@ def load_config(path=None, **overrides):
         try:
             values = json.loads(pathlib.Path(path).read_text())
         except FileNotFoundError:
-            raise UsageError(f"config file {path} does not exist") from None
-        except ValueError as error:
-            raise UsageError(f"config file {path} is not valid JSON ({error})") from None
+            raise ConfigError(f"config file {path} does not exist") from None
+        except OSError as error:
+            raise ConfigError(f"config file {path} cannot be read ({error.strerror})") from None
+        except (json.JSONDecodeError, UnicodeDecodeError) as error:
+            raise ConfigError(f"config file {path} is not valid JSON ({error})") from None
         if not isinstance(values, dict):
-            raise UsageError(f"config file {path} must hold a JSON object")
+            raise ConfigError(f"config file {path} must hold a JSON object")
     values.update({k: v for k, v in overrides.items() if v})
     return config_from_dict(values)

@@ -9,6 +9,7 @@ listener's score, so popular tracks are liked by more users.
 import numpy as np
 
 from sim import names
+from sim.errors import ArgumentError
 from sim.world import World
 
 GENERATOR_VERSION = 1
@@ -20,10 +21,15 @@ APPEAL_SCALE = 0.12  # appeal = this * standardised log popularity
 MAX_INTERESTS = 4
 
 
+def check_sizes(n_tracks, n_users):
+    """Refuse a world too small to have genres, artists and listeners (an ArgumentError)."""
+    if n_tracks < 20 or n_users < 1:
+        raise ArgumentError("a world needs at least 20 tracks and 1 user")
+
+
 def generate_world(seed, n_tracks=50_000, n_users=10_000, progress=None):
     """Build a :class:`World` in memory; ``progress(step_name)`` is called between stages."""
-    if n_tracks < 20 or n_users < 1:
-        raise ValueError("a world needs at least 20 tracks and 1 user")
+    check_sizes(n_tracks, n_users)
     rng = np.random.default_rng(seed)
     notify = progress or (lambda _: None)
     notify("artists")

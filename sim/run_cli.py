@@ -1,6 +1,11 @@
-"""``sim run``: simulate days of listening sessions against botify or an in-process agent."""
+"""``sim run``: simulate days of listening sessions against botify or an in-process agent.
 
-from sim.cli import UsageError
+Ctrl-C or SIGTERM stops the run: its workers are stopped, the table and the
+CSV keep the finished sessions with the day marked partial, and the exit
+code is 130 (SIGINT) or 143 (SIGTERM).
+"""
+
+import sys
 
 
 def configure(parser):
@@ -25,8 +30,9 @@ def configure(parser):
 
 
 def run(args):
-    from sim.api import run_days
+    from sim.api import run_days, write_episodes_csv
     from sim.config import load_config
+    from sim.interrupts import exit_code
     from sim.report import day_table
     from sim.world import load_world
 
@@ -41,23 +47,22 @@ def run(args):
     )
     print(day_table(results))
     if args.csv:
-        _write_csv(results, args.csv)
+        print(f"episodes: {write_episodes_csv(results, args.csv)} rows -> {args.csv}")
+    interrupted = results[-1] if results and results[-1].interrupted else None
+    if interrupted:
+        _say_interrupted(interrupted)
+        return exit_code(interrupted.interrupted)
     return 1 if any(result.stopped for result in results) else 0
+
+
+def _say_interrupted(day):
+    if day.partial:
+        kept = f"kept the {len(day.rows)} finished sessions of day {day.day} (of {day.planned}), marked partial"
+    else:
+        kept = f"day {day.day} had ended; its {len(day.rows)} sessions are kept"
+    print(f"sim run: interrupted by {day.interrupted}; {kept}", file=sys.stderr)
 
 
 def _ask_between_days(day):
     answer = input(f"start day {day}? [Enter = yes, q = stop] ").strip().lower()
     return answer not in {"q", "quit", "n", "no"}
-
-
-def _write_csv(results, path):
-    import pandas as pd
-
-    from sim.api import COLUMNS
-
-    rows = [row for result in results for row in result.rows]
-    try:
-        pd.DataFrame(rows, columns=COLUMNS).to_csv(path, index=False)
-    except OSError as error:
-        raise UsageError(f"cannot write {path}: {error.strerror}") from None
-    print(f"episodes: {len(rows)} rows -> {path}")

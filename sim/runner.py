@@ -9,18 +9,19 @@ learning); with several, each day builds fresh agents in fresh processes.
 
 A session whose requests fail even after the remote agent's retries is
 dropped and counted; after ``MAX_CONSECUTIVE_FAILURES`` failed sessions in a
-row a process stops its day, so a dead service never hangs a run.
+row a process stops its day, so a dead service never hangs a run. Ctrl-C
+(or SIGTERM in ``sim run``) ends the day at once; either way the day keeps
+its finished sessions and is marked partial. Several processes: ``sim.workers``.
 """
 
 import dataclasses
-import queue as queues
-from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np
 
 from sim.agents import make_agent
 from sim.config import ListenerConfig
 from sim.episodes import play_session, session_stats
+from sim.interrupts import signal_name
 from sim.listener import ListenerModel
 from sim.population import Population
 from sim.world import World, load_world
@@ -47,12 +48,29 @@ class DayTask:
 
 @dataclasses.dataclass
 class DayResult:
+    """One day's episode rows and what cut it short, if anything (then it is ``partial``)."""
+
     day: int
     rows: list
     failed: int = 0
     retried: int = 0
-    stopped: str = ""  # why the process gave up early, if it did
+    stopped: str = ""  # why a process gave up early after service failures, if it did
     churned: list = dataclasses.field(default_factory=list)
+    planned: int = 0  # sessions the day was meant to play
+    interrupted: str = ""  # the signal that ended the day early (SIGINT, SIGTERM), if one did
+
+    @property
+    def why_partial(self):
+        """Why the day played fewer sessions than planned; "" for a full day."""
+        played = len(self.rows) + self.failed
+        if played >= self.planned or not (self.interrupted or self.stopped):
+            return ""
+        cause = f"interrupted by {self.interrupted}" if self.interrupted else "stopped early"
+        return f"{cause} after {played} of {self.planned} sessions"
+
+    @property
+    def partial(self):
+        return bool(self.why_partial)
 
 
 class Simulation:
@@ -66,47 +84,41 @@ class Simulation:
         self.agent = make_agent(agent, world=self.world, listeners=self.model, seed=agent_seed, url=url)
         self.seed, self.process = seed, process
 
-    def run_day(self, day, first_episode, episodes, tick=None):
-        """Play ``episodes`` sessions of ``day``; ``tick()`` is called after each one."""
+    def run_day(self, day, first_episode, episodes, on_session=None):
+        """Play ``episodes`` sessions of ``day``; ``on_session(row)`` follows each (None: dropped).
+
+        A KeyboardInterrupt ends the day early: the result keeps the finished
+        sessions and names the signal in ``interrupted``.
+        """
+        self.model.set_day(day)
+        result = DayResult(day=day, rows=[], planned=episodes)
+        churned_before, retried_before = set(self.population.churned), getattr(self.agent, "retried", 0)
+        try:
+            self._play(result, range(first_episode, first_episode + episodes), on_session or (lambda row: None))
+        except KeyboardInterrupt as interrupt:
+            result.interrupted = signal_name(interrupt)
+        result.retried = getattr(self.agent, "retried", 0) - retried_before
+        result.churned = sorted(self.population.churned - churned_before)
+        return result
+
+    def _play(self, result, episodes, on_session):
         from sim.agents.remote import RemoteError
 
-        self.model.set_day(day)
-        rng = np.random.default_rng([self.seed, day, self.process])
-        result, streak, before = DayResult(day=day, rows=[]), 0, set(self.population.churned)
-        retried_before = getattr(self.agent, "retried", 0)
-        for episode in range(first_episode, first_episode + episodes):
+        rng, streak = np.random.default_rng([self.seed, result.day, self.process]), 0
+        for episode in episodes:
             try:
                 session = play_session(self.model, self.agent, self.population.pick(rng), rng)
             except RemoteError as error:
                 result.failed, streak = result.failed + 1, streak + 1
+                on_session(None)
                 if streak >= MAX_CONSECUTIVE_FAILURES:
                     result.stopped = f"{streak} sessions in a row failed, last: {error}"
-                    break
-            else:
-                streak = 0
-                result.rows.append(session_stats(session, day, episode))
-                self.population.after_session(session, rng)
-            if tick is not None:
-                tick()
-        result.retried = getattr(self.agent, "retried", 0) - retried_before
-        result.churned = sorted(self.population.churned - before)
-        return result
-
-
-_progress = None
-
-
-def _init_worker(progress):
-    global _progress
-    _progress = progress
-
-
-def _run_task(task):
-    """Worker entry point: one process's share of one day."""
-    config = ListenerConfig(**task.config)
-    simulation = Simulation(task.world, task.agent, task.seed, task.process, task.url, config, task.churned,
-                            task.processes)
-    return simulation.run_day(task.day, task.first_episode, task.episodes, tick=lambda: _progress.put(1))
+                    return
+                continue
+            streak, row = 0, session_stats(session, result.day, episode)
+            result.rows.append(row)
+            self.population.after_session(session, rng)
+            on_session(row)
 
 
 def split(episodes, processes):
@@ -115,25 +127,3 @@ def split(episodes, processes):
     counts = [base + (p < extra) for p in range(processes)]
     starts = np.concatenate([[0], np.cumsum(counts)[:-1]]).tolist()
     return list(zip(starts, counts))
-
-
-def run_parallel_day(tasks, bar):
-    """Run one day's tasks in worker processes, feeding the progress bar as sessions end."""
-    import multiprocessing
-
-    context = multiprocessing.get_context("spawn")
-    progress = context.Queue()
-    with ProcessPoolExecutor(len(tasks), mp_context=context, initializer=_init_worker,
-                             initargs=(progress,)) as pool:
-        futures = [pool.submit(_run_task, task) for task in tasks]
-        while not all(f.done() for f in futures):
-            try:
-                bar.update(progress.get(timeout=0.2))
-            except queues.Empty:
-                pass
-        results = [f.result() for f in futures]
-    while True:
-        try:
-            bar.update(progress.get_nowait())
-        except queues.Empty:
-            return results

@@ -8,7 +8,7 @@ Layout under a data folder (the contract with botify)::
     world/manifest.json    seed, sizes, generator version
 
 ``load_world`` turns every missing or damaged file into one readable
-:class:`WorldError` so the CLI never shows a traceback wall.
+:class:`sim.errors.WorldError` so the CLI never shows a traceback wall.
 """
 
 import json
@@ -17,17 +17,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from sim.cli import UsageError
+from sim.errors import OutputError, WorldError
 
 CATALOG_KEYS = ("track", "artist", "title", "genre", "duration", "year")
 USER_FIELDS = {
     "interests": list, "consume_bias": float, "consume_sharpness": float,
     "session_budget": int, "artist_discount_gamma": float, "activity": float,
 }
-
-
-class WorldError(UsageError):
-    """The world folder is missing, incomplete or damaged."""
 
 
 @dataclass
@@ -75,8 +71,18 @@ def _pad(lists):
 
 
 def save_world(world, out):
-    """Write the world under ``out``; the same world always gives the same bytes."""
+    """Write the world under ``out``; the same world always gives the same bytes.
+
+    A folder that cannot be written is an OutputError, not a traceback.
+    """
     out = pathlib.Path(out)
+    try:
+        _write_files(world, out)
+    except OSError as error:
+        raise OutputError(f"cannot write the world to {out}: {error.strerror}") from None
+
+
+def _write_files(world, out):
     (out / "catalog").mkdir(parents=True, exist_ok=True)
     (out / "world").mkdir(parents=True, exist_ok=True)
     with open(out / "catalog" / "tracks.jsonl", "w", encoding="utf-8") as f:

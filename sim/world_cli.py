@@ -1,7 +1,5 @@
 """``sim world``: generate the seeded world (public catalog + hidden truth) into a data folder."""
 
-from sim.cli import UsageError
-
 
 def configure(parser):
     parser.add_argument("--out", default="data", help="data folder to write (default: data)")
@@ -13,24 +11,19 @@ def configure(parser):
 def run(args):
     from tqdm import tqdm
 
-    from sim.generator import generate_world
+    from sim.generator import check_sizes, generate_world
     from sim.world import save_world
 
-    if args.tracks < 20 or args.users < 1:
-        raise UsageError("--tracks must be at least 20 and --users at least 1")
-    stages = tqdm(total=5, desc="world", unit="stage", leave=False)
+    check_sizes(args.tracks, args.users)  # before the progress bar shows
+    with tqdm(total=5, desc="world", unit="stage", leave=False) as stages:
 
-    def advance(name):
-        stages.set_postfix_str(name)
-        stages.update(1)
+        def advance(name):
+            stages.set_postfix_str(name)
+            stages.update(1)
 
-    world = generate_world(args.seed, args.tracks, args.users, progress=advance)
-    advance("writing")
-    try:
+        world = generate_world(args.seed, args.tracks, args.users, progress=advance)
+        advance("writing")
         save_world(world, args.out)
-    except OSError as error:
-        raise UsageError(f"cannot write the world to {args.out}: {error.strerror}") from None
-    stages.close()
     manifest = world.manifest
     print(
         f"world: {manifest['tracks']} tracks by {manifest['artists']} artists in {manifest['genres']} genres, "

@@ -30,6 +30,7 @@ from botify.service.store import UNAVAILABLE, connect
 
 LOG_FORMAT = "[%(asctime)s] [%(process)d] [%(levelname)s] %(message)s"
 FIRST_GENERATION = 1
+EXIT_WITH_PARENT = "BOTIFY_EXIT_WITH_PARENT"  # set by the notebook helpers (botify.course)
 
 
 class Service:
@@ -47,6 +48,8 @@ class Service:
         if running:
             raise ServiceError(f"a service (pid {running['pid']}) already runs on {self.data} at {running['url']}")
         signal.signal(signal.SIGTERM, _exit_on_signal)  # gunicorn installs its own handlers later
+        if os.environ.get(EXIT_WITH_PARENT):
+            threading.Thread(target=self._exit_with_parent, name="parent-watch", daemon=True).start()
         try:
             return self._serve()
         finally:
@@ -114,6 +117,15 @@ class Service:
             time.sleep(0.02)
         write_state(self.data, url, self.redis_url, self.pid)
         self.logger.info("botify serves experiment %s at %s (Redis %s)", self.experiment, url, self.redis_url)
+
+    def _exit_with_parent(self, every=0.5):
+        """Stop (SIGTERM to ourselves, so the normal cleanup runs) once the process that started us is gone:
+        a notebook kernel that was killed leaves no service behind, on any OS."""
+        parent = os.getppid()
+        while os.getppid() == parent:
+            time.sleep(every)
+        self.logger.warning("the process that started botify serve (pid %d) is gone; stopping", parent)
+        os.kill(self.pid, signal.SIGTERM)
 
     def _cleanup(self):
         remove_state(self.data, self.pid)

@@ -8,7 +8,7 @@ listener model, for the oracle), ``seed`` and ``url``.
 import importlib
 import inspect
 
-from sim.cli import UsageError
+from sim.errors import AgentError
 
 BUILT_IN = {
     "random": "sim.agents.baselines:RandomAgent",
@@ -21,18 +21,18 @@ BUILT_IN = {
 
 
 def agent_class(spec):
-    """The class named by a built-in name or ``module:Class``; UsageError if there is none."""
+    """The class named by a built-in name or ``module:Class``; AgentError if there is none."""
     path = BUILT_IN.get(spec, spec)
     module_name, _, class_name = path.partition(":")
     if not module_name or not class_name:
-        raise UsageError(f"unknown agent {spec!r}: use one of {', '.join(BUILT_IN)} or module:Class")
+        raise AgentError(f"unknown agent {spec!r}: use one of {', '.join(BUILT_IN)} or module:Class")
     try:
         module = importlib.import_module(module_name)
     except ImportError as error:
-        raise UsageError(f"agent {spec!r}: cannot import {module_name} ({error})") from None
+        raise AgentError(f"agent {spec!r}: cannot import {module_name} ({error})") from None
     cls = getattr(module, class_name, None)
     if cls is None or not callable(cls):
-        raise UsageError(f"agent {spec!r}: {module_name} has no class {class_name}")
+        raise AgentError(f"agent {spec!r}: {module_name} has no class {class_name}")
     return cls
 
 
@@ -50,7 +50,7 @@ def make_agent(spec, *, world, listeners=None, seed=0, url=None):
     try:
         agent = cls(**kwargs)
     except TypeError as error:
-        raise UsageError(f"agent {spec!r} cannot be built from {sorted(offered)}: {error}") from None
+        raise AgentError(f"agent {spec!r} cannot be built from {sorted(offered)}: {error}") from None
     if not callable(getattr(agent, "next", None)):
-        raise UsageError(f"agent {spec!r} has no next(user, track, time) method")
+        raise AgentError(f"agent {spec!r} has no next(user, track, time) method")
     return agent

@@ -13,13 +13,17 @@ import requests
 from requests.adapters import HTTPAdapter
 
 from sim.agents.base import Agent
-from sim.cli import UsageError
+from sim.errors import ServiceUnreachable
 
 RETRY_STATUS = {502, 503, 504}
 
 
 class RemoteError(Exception):
-    """botify did not answer a request, even after retries."""
+    """botify did not answer a request, even after retries.
+
+    Internal to a run, not a user error (those are in :mod:`sim.errors`): the
+    runner drops the session, counts it, and stops the day after too many in a row.
+    """
 
 
 class RemoteAgent(Agent):
@@ -43,10 +47,10 @@ class RemoteAgent(Agent):
             reply = self.http.get(self.url + "/", timeout=(2.0, 5.0))
             alive = reply.ok and reply.json().get("status") == "alive"
         except (requests.RequestException, ValueError) as error:
-            raise UsageError(f"botify is not reachable at {self.url} ({type(error).__name__}); "
+            raise ServiceUnreachable(f"botify is not reachable at {self.url} ({type(error).__name__}); "
                              "start it first: botify serve") from None
         if not alive:
-            raise UsageError(f"{self.url}/ did not answer status alive (HTTP {reply.status_code})")
+            raise ServiceUnreachable(f"{self.url}/ did not answer status alive (HTTP {reply.status_code})")
 
     def next(self, user, track, time):
         answer = self._post(f"/next/{user}", track, time)

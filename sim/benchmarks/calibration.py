@@ -42,7 +42,7 @@ def main():
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
     world = benchmark_world(args.world)
-    print(f"| agent | session time (mean ± 95% CI) | tracks per session | vs random |\n|---|---|---|---|")
+    print("| agent | session time (mean ± 95% CI) | tracks per session | vs random |\n|---|---|---|---|")
     baseline = None
     for agent in AGENTS:
         times, tracks = measure(world, agent, args.sessions, args.seed)

@@ -7,7 +7,7 @@ import pytest
 
 from sim.agents import BUILT_IN, make_agent
 from sim.agents.base import Agent
-from sim.cli import UsageError
+from sim.errors import AgentError
 from sim.listener import ListenerModel
 
 
@@ -53,5 +53,5 @@ def test_module_class_gets_catalog_and_seed(world, student_module):
     ],
 )
 def test_bad_agent_names_are_one_line_errors(world, student_module, spec, message):
-    with pytest.raises(UsageError, match=message):
+    with pytest.raises(AgentError, match=message):
         make_agent(spec, world=world, seed=0)

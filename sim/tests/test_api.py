@@ -1,11 +1,17 @@
-"""sim.simulate / run_days: seeded episode stats, days, churn, processes, a failing service."""
+"""sim.simulate / run_days: seeded episode stats, days, churn, processes, a failing service, interruptions."""
+
+import csv
+import sys
+import types
 
 import pytest
 
 import sim
+from sim.agents.base import Agent
 from sim.agents.remote import RemoteAgent
-from sim.api import run_days
+from sim.api import run_days, write_episodes_csv
 from sim.config import ListenerConfig
+from sim.errors import OutputError
 
 
 @pytest.fixture(autouse=True)
@@ -18,7 +24,7 @@ def test_simulate_returns_one_row_per_episode_and_day(world_dir):
     assert list(frame.columns) == ["day", "episode", "user", "interest", "time", "tracks"]
     assert len(frame) == 80 and set(frame["day"]) == {0, 1}
     assert (frame["time"] >= 1.0).all() and (frame["tracks"] >= 2).all()
-    assert frame.attrs["failed"] == 0
+    assert frame.attrs["failed"] == 0 and frame.attrs["partial"] is False and frame.attrs["why_partial"] == ""
 
 
 def test_same_seed_same_sessions_other_seed_other_sessions(world):
@@ -71,3 +77,54 @@ def test_a_later_first_day_gives_fresh_sessions_numbered_from_it(world):
     day0 = sim.simulate(world=world, agent="random", episodes=30, seed=1, progress=False)
     day1 = sim.simulate(world=world, agent="random", episodes=30, seed=1, first_day=1, progress=False)
     assert set(day1["day"]) == {1} and day0["user"].tolist() != day1["user"].tolist()
+
+
+class CtrlCAfter(Agent):
+    """Recommends the next track, and is interrupted by Ctrl-C during the 100th request."""
+
+    def __init__(self, catalog):
+        self.size, self.calls = len(catalog), 0
+
+    def next(self, user, track, time):
+        self.calls += 1
+        if self.calls == 100:
+            raise KeyboardInterrupt
+        return (track + 1) % self.size
+
+
+@pytest.fixture
+def interrupting_agent():
+    sys.modules["interrupting_agents"] = types.SimpleNamespace(CtrlCAfter=CtrlCAfter)
+    yield "interrupting_agents:CtrlCAfter"
+    del sys.modules["interrupting_agents"]
+
+
+def test_an_interrupted_simulation_returns_the_finished_sessions_marked_partial(world, interrupting_agent):
+    frame = sim.simulate(world=world, agent=interrupting_agent, episodes=50, days=2, progress=False)
+    assert 0 < len(frame) < 50 and set(frame["day"]) == {0}  # day 1 never starts
+    assert frame.attrs["partial"] is True
+    assert frame.attrs["why_partial"] == f"day 0 interrupted by SIGINT after {len(frame)} of 50 sessions"
+
+
+def test_an_interrupt_between_days_ends_the_run_with_that_day_empty(world):
+    def ctrl_c(day):
+        raise KeyboardInterrupt
+
+    days = run_days(world, "random", episodes=5, days=3, progress=False, between_days=ctrl_c)
+    assert [len(d.rows) for d in days] == [5, 0]
+    assert days[1].why_partial == "interrupted by SIGINT after 0 of 5 sessions"
+
+
+def test_the_csv_marks_the_rows_of_partial_days(world, interrupting_agent, tmp_path):
+    days = run_days(world, "random", episodes=5, progress=False)
+    days += run_days(world, interrupting_agent, episodes=50, first_day=1, progress=False)
+    path = tmp_path / "episodes.csv"
+    assert write_episodes_csv(days, path) == len(days[0].rows) + len(days[1].rows)
+    with open(path, newline="") as f:
+        marks = {(row["day"], row["partial"]) for row in csv.DictReader(f)}
+    assert marks == {("0", "False"), ("1", "True")}
+
+
+def test_an_unwritable_csv_path_is_an_output_error(world, tmp_path):
+    with pytest.raises(OutputError, match="cannot write"):
+        write_episodes_csv(run_days(world, "random", episodes=2, progress=False), tmp_path / "no" / "such.csv")

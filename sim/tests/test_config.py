@@ -4,8 +4,8 @@ import json
 
 import pytest
 
-from sim.cli import UsageError
 from sim.config import ListenerConfig, config_from_dict, load_config
+from sim.errors import ConfigError
 
 
 def test_defaults_and_flag_overrides():
@@ -33,13 +33,13 @@ def test_a_json_file_sets_fields_and_ints_count_as_floats(tmp_path):
     ],
 )
 def test_wrong_settings_are_one_line_errors(values, message):
-    with pytest.raises(UsageError, match=message):
+    with pytest.raises(ConfigError, match=message):
         config_from_dict(values)
 
 
-def test_unreadable_files_are_usage_errors(tmp_path):
-    with pytest.raises(UsageError, match="does not exist"):
+def test_unreadable_files_are_config_errors(tmp_path):
+    with pytest.raises(ConfigError, match="does not exist"):
         load_config(tmp_path / "nope.json")
     (tmp_path / "bad.json").write_text("{")
-    with pytest.raises(UsageError, match="not valid JSON"):
+    with pytest.raises(ConfigError, match="not valid JSON"):
         load_config(tmp_path / "bad.json")

@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from sim.errors import ArgumentError
 from sim.generator import generate_world
 
 
@@ -33,5 +34,5 @@ def test_generation_reports_its_stages_and_refuses_tiny_worlds():
     stages = []
     generate_world(1, n_tracks=200, n_users=10, progress=stages.append)
     assert stages == ["artists", "tracks", "embeddings", "users"]
-    with pytest.raises(ValueError, match="at least 20 tracks"):
+    with pytest.raises(ArgumentError, match="at least 20 tracks"):
         generate_world(1, n_tracks=5, n_users=1)

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from sim.agents.remote import RemoteAgent, RemoteError
-from sim.cli import UsageError
 from sim.episodes import play_session
+from sim.errors import ServiceUnreachable
 from sim.listener import ListenerModel
 
 
@@ -64,5 +64,5 @@ def test_a_refused_connection_raises_remote_error():
 
 def test_check_passes_when_alive_and_is_one_line_when_unreachable(botify_stub):
     RemoteAgent(botify_stub.url).check()
-    with pytest.raises(UsageError, match=r"botify is not reachable at http://127.0.0.1:\d+ .*botify serve"):
+    with pytest.raises(ServiceUnreachable, match=r"botify is not reachable at http://127.0.0.1:\d+ .*botify serve"):
         RemoteAgent(f"http://127.0.0.1:{free_port()}").check()

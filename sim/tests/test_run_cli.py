@@ -1,7 +1,11 @@
-"""`sim run` end to end: the table, the CSV, and one-line errors for every bad input."""
+"""`sim run` end to end: the table, the CSV, one-line errors for every bad input, clean stops on signals."""
 
+import csv as csv_module
 import json
+import os
 import pathlib
+import re
+import signal
 import subprocess
 import sys
 
@@ -70,3 +74,35 @@ def test_interactive_asks_before_each_next_day(world_dir, capsys, monkeypatch):
                    "--interactive") == 0
     assert questions == ["start day 1? [Enter = yes, q = stop] "]
     assert "\n  1 " not in capsys.readouterr().out
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "processes, signum, to_group, code",
+    [
+        (2, signal.SIGTERM, False, 143),  # `kill <pid>` of sim run alone
+        (2, signal.SIGINT, True, 130),  # Ctrl-C in a terminal: the whole process group
+        (2, signal.SIGTERM, True, 143),  # a service manager stopping the whole group
+        (1, signal.SIGTERM, False, 143),
+        (1, signal.SIGINT, True, 130),
+    ],
+)
+def test_a_signal_stops_the_run_keeps_the_finished_sessions_and_marks_the_day_partial(
+        world_dir, tmp_path, sim_run, processes, signum, to_group, code):
+    csv = tmp_path / "episodes.csv"
+    run = sim_run("--world", world_dir, "--episodes", 2_000_000, "--processes", processes, "--agent", "random",
+                  "--csv", csv)
+    run.wait_for_sessions(1000)
+    assert len(run.workers()) == (processes if processes > 1 else 0)
+    (os.killpg if to_group else os.kill)(run.pid, signum)
+    exit_code, out, err = run.finish()
+    name = signal.Signals(signum).name
+    row = re.search(rf"\n  0 +(\d+) .*\(partial: interrupted by {name} after \d+ of 2000000 sessions\)", out)
+    assert row, out
+    kept = int(row.group(1))
+    assert exit_code == code and run.leftovers() == []
+    assert f"sim run: interrupted by {name}; kept the {kept} finished sessions of day 0" in err
+    assert "Traceback" not in err
+    with open(csv, newline="") as f:
+        rows = list(csv_module.DictReader(f))
+    assert len(rows) == kept >= 1000 and {row["partial"] for row in rows} == {"True"}

@@ -4,8 +4,9 @@ import json
 
 import pytest
 
+from sim.errors import OutputError, WorldError
 from sim.generator import generate_world
-from sim.world import WorldError, load_world, save_world
+from sim.world import load_world, save_world
 
 FILES = ["catalog/tracks.jsonl", "world/embeddings.npy", "world/users.jsonl", "world/manifest.json"]
 
@@ -65,3 +66,9 @@ def test_a_damaged_file_is_one_clear_error(tmp_path, world_dir, name, content, m
     (tmp_path / name).write_bytes(content)
     with pytest.raises(WorldError, match=message):
         load_world(tmp_path)
+
+
+def test_an_unwritable_folder_is_an_output_error(tmp_path, world):
+    (tmp_path / "file").write_text("")
+    with pytest.raises(OutputError, match="cannot write the world to"):
+        save_world(world, tmp_path / "file")
