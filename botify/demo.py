@@ -13,6 +13,7 @@ import sys
 import time
 
 from botify.errors import ServiceError
+from botify.fields import PARTIAL_FILE
 from botify.processes import ProcessGroup, free_port_or_fail, wait_until_serving
 
 
@@ -103,8 +104,14 @@ def serve_day(processes, plan, experiment, day, uploads=None):
     wait_until_serving(plan.url, service)
     for name, artifact in (uploads or {}).items():
         command(processes, "botify", "upload", artifact, "--name", name, "--data", plan.data)
-    command(processes, "sim", "run", "--world", plan.data, "--episodes", plan.episodes, "--processes", plan.processes,
-            "--seed", plan.seed, "--first-day", day, "--agent", "remote", "--url", plan.url)
+    try:
+        command(processes, "sim", "run", "--world", plan.data, "--episodes", plan.episodes, "--processes",
+                plan.processes, "--seed", plan.seed, "--first-day", day, "--agent", "remote", "--url", plan.url)
+    except BaseException as stopped:  # interrupted or failed: the log holds part of a day, and says so
+        log_dir.mkdir(parents=True, exist_ok=True)
+        (log_dir / PARTIAL_FILE).write_text(f"day {day} of {plan.episodes} sessions did not finish: "
+                                            f"{type(stopped).__name__} {stopped}\n")
+        raise
     processes.stop(service)
     return log_dir
 

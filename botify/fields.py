@@ -22,6 +22,7 @@ OPTIONAL_EVENT_FIELDS = (RECOMMENDATION, FALLBACK)  # absent from `last` lines (
 
 # Beside the events: what the service served (written by `botify serve`, read by the analysis)
 DESCRIPTION_FILE = "experiments.json"
+PARTIAL_FILE = "PARTIAL"  # written by the demo (and the grader) when the traffic day was interrupted
 
 # Public catalog (data/catalog/tracks.jsonl)
 ARTIST = "artist"

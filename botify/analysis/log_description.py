@@ -1,4 +1,5 @@
-"""Reading what a log says about itself: ``experiments.json``, written by ``botify serve`` beside the events.
+"""Reading what a log says about itself: ``experiments.json``, written by ``botify serve`` beside the events,
+and ``PARTIAL``, left by a run whose traffic day was interrupted.
 
 The analysis never imports the service's registry: a log from last week is
 labelled with last week's recommenders. Logs without the file still work;
@@ -9,7 +10,7 @@ import json
 import pathlib
 
 from botify.errors import EventLogError
-from botify.fields import DESCRIPTION_FILE
+from botify.fields import DESCRIPTION_FILE, PARTIAL_FILE
 
 
 def read_description(log_dir):
@@ -21,6 +22,12 @@ def read_description(log_dir):
         return json.loads(path.read_text())
     except ValueError as error:
         raise EventLogError(f"{path} is not valid JSON ({error}); delete it to analyse without arm names") from None
+
+
+def partial_day(log_dir):
+    """Why the traffic day behind this log did not finish (the demo and the grader mark it), or None."""
+    path = pathlib.Path(log_dir) / PARTIAL_FILE
+    return path.read_text().strip() if path.is_file() else None
 
 
 def arm_labels(log_dir, experiment):

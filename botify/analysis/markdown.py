@@ -55,6 +55,8 @@ def _trust(analysis):
     lines.append(f"- Sample ratio mismatch (chi-square of users per arm vs the split): "
                  f"chi2 = {trust['chi2']:.2f}, p = {trust['p_value']:.3g} → {status}")
     lines.append(f"- Users seen in more than one arm: {trust.get('crossovers', 0):,}")
+    if analysis.partial:
+        lines.append(f"- **PARTIAL DAY: the traffic was interrupted** ({analysis.partial}); these are not a full day's figures")
     incomplete = analysis.sessions.attrs.get("incomplete_sessions", 0)
     lines.append(f"- Sessions without a `last` yet (dropped): {incomplete:,}")
     lines.append(f"- Truncated log lines skipped: {analysis.truncated_lines}")

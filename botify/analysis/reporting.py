@@ -12,7 +12,7 @@ import pathlib
 import pandas as pd
 
 from botify.analysis import markdown, plots
-from botify.analysis.log_description import arm_labels
+from botify.analysis.log_description import arm_labels, partial_day
 from botify.analysis.log_reader import load_events, treatments
 from botify.analysis.sessions import sessionize
 from botify.analysis.significance import effects as compute_effects
@@ -40,6 +40,7 @@ class Analysis:
     cuped: dict = dataclasses.field(default_factory=dict)
     arms: dict = dataclasses.field(default_factory=dict)  # treatment -> recommender, from the log's description
     fallback: dict = dataclasses.field(default_factory=dict)  # treatment -> share of random-fallback answers
+    partial: str | None = None  # why the traffic day behind the log did not finish, if it did not
 
 
 def analyse(logs, experiment, pre_logs=None, alpha=0.05, control=CONTROL, aa=False, split=None, seed=0):
@@ -58,7 +59,7 @@ def analyse(logs, experiment, pre_logs=None, alpha=0.05, control=CONTROL, aa=Fal
     return Analysis(experiment, str(logs), sessions, metrics, table, trust,
                     truncated_lines=events.attrs.get("truncated_lines", 0), aa=aa,
                     cuped=metrics.attrs.get("cuped", {}), arms=arm_labels(logs, experiment),
-                    fallback=fallback_shares(events, experiment))
+                    fallback=fallback_shares(events, experiment), partial=partial_day(logs))
 
 
 def report(logs, experiment, out=None, pre_logs=None, alpha=0.05, control=CONTROL, aa=False, split=None):
@@ -126,6 +127,8 @@ def format_trust(analysis):
                      for _, row in trust["arms"].iterrows())
     status = "MISMATCH, do not trust the effects" if trust["mismatch"] else "ok"
     lines = [f"arms: {arms}", f"sample ratio (chi-square vs the split): p = {trust['p_value']:.3g} -> {status}"]
+    if analysis.partial:
+        lines.insert(0, f"warning: PARTIAL DAY, the traffic was interrupted ({analysis.partial})")
     if trust.get("crossovers"):
         lines.append(f"users seen in more than one arm: {trust['crossovers']:,} (the assignment changed)")
     if analysis.fallback:

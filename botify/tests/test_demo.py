@@ -104,3 +104,4 @@ def test_stopping_the_demo_mid_traffic_stops_the_service_and_the_simulator(tmp_p
     assert "interrupted" in stderr
     assert processes_of(tmp_path) == []
     assert not (tmp_path / "data" / "run" / "serve.json").exists()
+    assert "did not finish" in (day1 / "PARTIAL").read_text()  # the half day never passes for a full one

@@ -85,3 +85,14 @@ def test_arms_are_named_from_the_logs_own_description(tmp_path):
     page = (tmp_path / "out" / "report.md").read_text()
     assert "Arms: C = Random, T1 = MyNew." in page
     assert "| T1 | MyNew |" in page
+
+
+def test_a_log_of_an_interrupted_day_says_so_in_every_report(tmp_path):
+    logs = tmp_path / "log"
+    write_event_log(logs, simulate_sessions(300, "EXP", seed=6), "EXP")
+    assert analyse(logs, "EXP").partial is None
+    (logs / "PARTIAL").write_text("day 2 of 3000 sessions did not finish: KeyboardInterrupt\n")
+    analysis = analyse(logs, "EXP")
+    assert format_trust(analysis).startswith("warning: PARTIAL DAY, the traffic was interrupted (day 2 of 3000")
+    report(logs, "EXP", out=tmp_path / "out")
+    assert "**PARTIAL DAY: the traffic was interrupted**" in (tmp_path / "out" / "report.md").read_text()

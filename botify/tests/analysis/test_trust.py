@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from botify.analysis.trust import aa_split, arm_sizes, srm
+from botify.analysis.trust import aa_split, arm_sizes, fallback_shares, srm
 from botify.errors import AnalysisError
 
 
@@ -47,3 +47,18 @@ def test_aa_split_halves_the_control_users_at_random():
     split = aa_split(users(C=101, T1=50), seed=1)
     assert len(split) == 101 and split["treatment"].value_counts().to_dict() == {"C": 51, "T1": 50}
     assert not split.equals(aa_split(users(C=101, T1=50), seed=2))
+
+
+def test_fallback_shares_per_arm_count_next_answers_only():
+    events = pd.DataFrame({
+        "message": ["next", "next", "next", "last", "next", "next"],
+        "EXP": pd.Categorical(["C", "C", "T1", "T1", "T1", None]),
+        "fallback": pd.array([False, False, True, pd.NA, True, True], dtype="boolean"),
+    })
+    assert fallback_shares(events, "EXP") == {"C": 0.0, "T1": 1.0}
+
+
+def test_logs_without_the_fallback_flag_give_no_shares():
+    events = pd.DataFrame({"message": ["next"], "EXP": pd.Categorical(["C"]),
+                           "fallback": pd.array([pd.NA], dtype="boolean")})
+    assert fallback_shares(events, "EXP") == {}
