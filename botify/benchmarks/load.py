@@ -146,7 +146,7 @@ class _Service:
 
 
 def start_service(folder, args):
-    write_data(folder / "data", args.tracks, args.seed)
+    write_data(folder / "data", args.tracks, args.seed, users=args.users if args.experiment == "TWO_STAGE" else 0)
     command = [
         str(pathlib.Path(sys.executable).with_name("botify")), "serve", "--data", str(folder / "data"), "--port", "0",
         "--workers", str(args.workers), "--experiment", args.experiment, "--log-dir", str(folder / "log"),
@@ -165,8 +165,9 @@ def start_service(folder, args):
     return _Service(process, url)
 
 
-def write_data(data, tracks, seed):
-    """A synthetic catalog and a ``contextual`` artifact with 100 tracks per track."""
+def write_data(data, tracks, seed, users=0, dim=64):
+    """A synthetic catalog and a ``contextual`` artifact with 100 tracks per track; with ``users``, also
+    a ``two_stage`` artifact (the same candidates, ``dim``-sized vectors for every track and user)."""
     rng = random.Random(seed)
     (data / "catalog").mkdir(parents=True)
     (data / "artifacts").mkdir()
@@ -178,6 +179,20 @@ def write_data(data, tracks, seed):
     with open(data / "artifacts" / "contextual.jsonl", "w") as artifact:
         for track in range(tracks):
             artifact.write(json.dumps({"track": track, "tracks": rng.sample(range(tracks), 100)}) + "\n")
+    if users:
+        _write_two_stage(data / "artifacts", tracks, users, dim, seed)
+
+
+def _write_two_stage(folder, tracks, users, dim, seed):
+    import numpy as np
+
+    from botify.training.export import write_two_stage
+
+    rng = np.random.default_rng(seed)
+    candidates = np.stack([rng.choice(tracks, 100, replace=False) for _ in range(tracks)])
+    vectors = {"context": rng.normal(size=(tracks, dim)), "item": rng.normal(size=(tracks, dim)),
+               "bias": rng.normal(size=tracks), "user": rng.normal(size=(users, dim))}
+    write_two_stage(folder / "two_stage.jsonl", candidates, vectors, np.arange(users), digits=4)
 
 
 if __name__ == "__main__":

@@ -22,7 +22,7 @@ import time
 import urllib.error
 import urllib.request
 
-from botify.benchmarks.load import start_service, write_data
+from botify.benchmarks.load import start_service
 
 
 def main(argv=None):

@@ -1,9 +1,11 @@
 """Recommendation artifacts (written by training) and how they get into Redis.
 
-Three kinds, told apart by the first line of the file:
+Four kinds, told apart by the first line of the file:
     per-user    ``NAME.jsonl`` lines ``{"user": int, "tracks": [int, ...]}``
     per-track   ``NAME.jsonl`` lines ``{"track": int, "tracks": [int, ...]}``
     popularity  ``NAME.json``  one JSON array of track ids, most popular first
+    two-stage   ``NAME.jsonl`` lines ``{"table": ..., "id": int, ...}``: candidates and
+                ranking vectors (see ``two_stage_artifact.py``)
 Track ids outside the catalog are dropped (with a warning) so a recommender
 never answers a track the service does not know.
 """
@@ -17,10 +19,11 @@ import shutil
 
 from botify import fields
 from botify.errors import ArtifactError
-from botify.service.store import ARTIFACTS, artifact_key
+from botify.service.store import ARTIFACTS, artifact_key, table_key
+from botify.service.two_stage_artifact import TABLES, TWO_STAGE, load_two_stage
 
 PER_USER, PER_TRACK, POPULARITY = "per-user", "per-track", "popularity"
-KINDS = (PER_USER, PER_TRACK, POPULARITY)
+KINDS = (PER_USER, PER_TRACK, POPULARITY, TWO_STAGE)
 KIND_OF_KEY = {fields.USER: PER_USER, fields.TRACK: PER_TRACK}
 NAME = re.compile(r"^[A-Za-z0-9_.-]+$")
 BATCH = 1000
@@ -46,6 +49,9 @@ def load_artifact(client, path, catalog_size, name=None, logger=None):
     if not NAME.match(name):
         raise ArtifactError(f"artifact name {name!r} may use only letters, digits, '_', '-' and '.'")
     kind = detect_kind(path)
+    if kind == TWO_STAGE:
+        info, dropped = load_two_stage(client, path, catalog_size, name)
+        return _loaded(logger, name, path, kind, info["size"], dropped)
     loading = artifact_key(name) + ":loading"
     client.delete(loading)
     if kind == POPULARITY:
@@ -55,6 +61,10 @@ def load_artifact(client, path, catalog_size, name=None, logger=None):
     else:
         entries, dropped = _load_lists(client, loading, path, kind, catalog_size, logger)
     _swap_in(client, name, loading, {"kind": kind, "size": entries})
+    return _loaded(logger, name, path, kind, entries, dropped)
+
+
+def _loaded(logger, name, path, kind, entries, dropped):
     if dropped:
         logger.warning("artifact %s: dropped %d track ids outside the catalog", name, dropped)
     logger.info("artifact %s (%s, %d entries) loaded from %s", name, kind, entries, path)
@@ -93,9 +103,12 @@ def detect_kind(path):
         record = json.loads(first)
     except json.JSONDecodeError:
         raise ArtifactError(f"{path}:1: not JSON") from None
+    if isinstance(record, dict) and "table" in record:
+        return TWO_STAGE
     kinds = [KIND_OF_KEY[key] for key in KIND_OF_KEY if isinstance(record, dict) and key in record]
     if len(kinds) != 1:
-        raise ArtifactError(f'{path}:1: expected {{"user": ..., "tracks": [...]}} or {{"track": ..., "tracks": [...]}}')
+        raise ArtifactError(f'{path}:1: expected {{"user": ..., "tracks": [...]}}, {{"track": ..., "tracks": [...]}} '
+                            'or {"table": ..., "id": ...}')
     return kinds[0]
 
 
@@ -163,6 +176,7 @@ def _known(tracks, catalog_size):
 
 def _swap_in(client, name, loading, info):
     pipe = client.pipeline(transaction=True)
+    pipe.delete(*(table_key(name, table) for table in TABLES))  # an older two-stage artifact of this name
     if client.exists(loading):
         pipe.rename(loading, artifact_key(name))
     else:

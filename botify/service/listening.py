@@ -36,7 +36,9 @@ def next_track(user):
 def last_track(user):
     started = time.perf_counter()
     user, track, listened = _listen(user)
-    _log(fields.LAST, user, track, listened, started, get_active_experiment().treatments(user))
+    active = get_active_experiment()
+    active.recommender(user).end_session(user, track, listened)
+    _log(fields.LAST, user, track, listened, started, active.treatments(user))
     return {fields.USER: user}
 
 

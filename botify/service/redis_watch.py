@@ -17,7 +17,7 @@ import time
 
 from botify.errors import BotifyError
 from botify.service.data_folder import load_data_folder
-from botify.service.shared_status import READY, RELOADING, REDIS_DOWN
+from botify.service.shared_status import READY, REDIS_DOWN, RELOADING
 from botify.service.store import UNAVAILABLE, Store, connect
 
 

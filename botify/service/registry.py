@@ -13,6 +13,7 @@ from botify.service.recommenders.contextual import Contextual
 from botify.service.recommenders.random_track import Random
 from botify.service.recommenders.sticky_artist import StickyArtist
 from botify.service.recommenders.top_pop import TopPop
+from botify.service.recommenders.two_stage import TwoStage
 
 EXPERIMENTS = [
     Experiment("AA", Random, Random),
@@ -21,6 +22,7 @@ EXPERIMENTS = [
     Experiment("COLLABORATIVE", Random, Collaborative),
     Experiment("CONTEXTUAL", StickyArtist, Contextual),
     Experiment("LEADERBOARD", Random, TopPop, StickyArtist, Collaborative, Contextual),
+    Experiment("TWO_STAGE", Contextual, TwoStage),
 ]
 
 DEFAULT = "AA"

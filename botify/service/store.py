@@ -13,6 +13,8 @@ Keys:
     botify:generation       the number of the last complete load (see data_folder.py)
     artifact:<name>         hash  user/track id -> JSON list (per-user, per-track)
                             or a string JSON list (popularity)
+    artifact:<name>:<table> two-stage: hash track -> JSON list (candidates), or
+                            track/user id -> float32 bytes (context, user, item)
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import os
 import threading
 from typing import TYPE_CHECKING
 
+import numpy as np
 import redis
 from flask import current_app
 from redis.backoff import NoBackoff
@@ -36,6 +39,8 @@ CATALOG_ARTISTS = "catalog:artists"
 CATALOG_ARTIST_OF = "catalog:artist_of"
 ARTIFACTS = "artifacts"
 GENERATION = "botify:generation"
+TWO_STAGE_TABLES = ("candidates", "context", "user", "item")
+VECTOR = np.dtype("<f4")  # vectors are stored as little-endian float32 bytes
 
 # the tracks of the artist of a track, in one round trip instead of two
 ARTIST_TRACKS_OF = """
@@ -52,6 +57,11 @@ UNAVAILABLE = (redis.ConnectionError, redis.TimeoutError, redis.BusyLoadingError
 
 def artifact_key(name):
     return f"artifact:{name}"
+
+
+def table_key(name, table):
+    """The hash of one table of a two-stage artifact."""
+    return f"{artifact_key(name)}:{table}"
 
 
 def connect(url, timeout=2.0):
@@ -117,6 +127,24 @@ class Store:
         """The list a per-user or per-track artifact holds for one user or track (None if absent)."""
         return _loads(self.redis.hget(artifact_key(name), key))
 
+    def two_stage_query(self, name: str, track: int, user: int):
+        """(candidates, context vector, user vector) of a two-stage artifact, in one round trip.
+
+        Each is None when absent (an unknown track, a user the model never saw).
+        """
+        pipe = self.redis.pipeline(transaction=False)
+        for table, key in (("candidates", track), ("context", track), ("user", user)):
+            pipe.hget(table_key(name, table), key)
+        candidates, context, user_vector = pipe.execute()
+        return _loads(candidates), _vector(context), _vector(user_vector)
+
+    def item_vectors(self, name: str, tracks: list[int]) -> np.ndarray | None:
+        """A (len(tracks), dim + 1) matrix of candidate vectors, bias last; None if any is missing."""
+        blobs = self.redis.hmget(table_key(name, "item"), tracks)
+        if not blobs or any(blob is None for blob in blobs):
+            return None
+        return np.frombuffer(b"".join(blobs), dtype=VECTOR).reshape(len(blobs), -1)
+
     def artifacts(self) -> dict[str, dict]:
         """Every loaded artifact: name -> {"kind": ..., "size": ...}."""
         return {name.decode(): json.loads(value) for name, value in self.redis.hgetall(ARTIFACTS).items()}
@@ -124,6 +152,10 @@ class Store:
 
 def _loads(value):
     return None if value is None else json.loads(value)
+
+
+def _vector(blob):
+    return None if blob is None else np.frombuffer(blob, dtype=VECTOR)
 
 
 def init_app(app):

@@ -78,6 +78,16 @@ class ContextualRanker(nn.Module):
             candidates = torch.hstack([self._sum(self.candidate, tracks), self._sum(self.bias, tracks)])
             return torch.hstack([context, ones]).numpy(), candidates.numpy()
 
+    def two_stage_tables(self):
+        """The four tables of the two-stage artifact's vectors, as numpy: context (the track just heard),
+        item and bias (a candidate), user (None for a model without users); F = <context + user, item> + bias."""
+        with torch.no_grad():
+            tracks = torch.arange(len(self.context["track"].weight))
+            return {"context": self._sum(self.context, tracks).numpy(),
+                    "item": self._sum(self.candidate, tracks).numpy(),
+                    "bias": self._sum(self.bias, tracks).squeeze(-1).numpy(),
+                    "user": None if self.user is None else self.user.weight.numpy().copy()}
+
 
 @dataclasses.dataclass
 class Result:

@@ -114,6 +114,30 @@ def write_lists(path, key, ids, top_positions, item_ids):
     return len(top_positions)
 
 
+def write_two_stage(path, candidates, tables, users, digits=5):
+    """Write the two-stage artifact (see botify/service/two_stage_artifact.py): each track's candidate
+    list (``candidates`` as from :func:`top_k`), then its context and item vectors, then the vectors of
+    ``users``. Floats keep ``digits`` significant digits: ranking needs no more, and the file stays small."""
+    path = pathlib.Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+
+    def row(table, key, vector, **extra):
+        numbers = ",".join(f"{value:.{digits}g}" for value in vector)
+        tail = "".join(f',"{name}":{value:.{digits}g}' for name, value in extra.items())
+        return f'{{"table":"{table}","id":{key},"vector":[{numbers}]{tail}}}\n'
+
+    with path.open("w") as out:
+        for track, positions in enumerate(candidates):
+            out.write(json.dumps({"table": "candidates", "id": track, "tracks": positions[positions >= 0].tolist()})
+                      + "\n")
+        for track, (context, item, bias) in enumerate(zip(tables["context"], tables["item"], tables["bias"])):
+            out.write(row("context", track, context))
+            out.write(row("item", track, item, bias=bias))
+        for user in np.asarray(users).tolist():
+            out.write(row("user", user, tables["user"][user]))
+    return path
+
+
 def write_top_tracks(path, tracks):
     """Write the popularity artifact: a JSON array of track ids, most popular first."""
     path = pathlib.Path(path)

@@ -117,6 +117,33 @@ def contextual_lists(logs, data_dir="data", out=None, epochs=30, seed=0, dim=32,
             "best_epoch": result.best_epoch, "curve": result.curve, "model": result.model}
 
 
+def two_stage(logs, data_dir="data", out=None, epochs=30, seed=0, dim=32, patience=3, options=None,
+              progress=False, say=print):
+    """The user-aware ranker served in two stages (homework 3): candidates per track from the average
+    listener's ranking, then the vectors that rank them per listener at request time. The context is
+    the previous track, the one the service knows at each request."""
+    events, catalog = load_events(logs), data.read_catalog(data_dir)
+    _check_tracks(events, catalog)
+    pairs = data.contextual_pairs(events, "previous")
+    if pairs.empty:
+        raise TrainingError(f"no session in {logs} has a second track to learn from")
+    n_users = int(events[fields.USER].max()) + 1
+    say(f"{len(pairs)} (previous, track, time) pairs of {pairs[fields.USER].nunique()} listeners")
+    result = contextual_ranker.train(pairs, len(catalog), n_users, dim, epochs, patience, seed=seed,
+                                     progress=progress, **catalog_codes(catalog), **(options or {}))
+    say(f"test MSE {result.test_mse:.4f} vs mean baseline {result.baseline_mse:.4f} (best epoch {result.best_epoch})")
+    queries, tracks = result.model.vectors()
+    itself = sp.identity(len(tracks), dtype=np.int8, format="csr")
+    candidates = export.top_k(queries, tracks, export.TOP_SIZE, itself, progress)
+    out = pathlib.Path(out or pathlib.Path(data_dir) / "artifacts" / "two_stage.jsonl")
+    users = np.sort(pairs[fields.USER].unique())
+    export.write_two_stage(out, candidates, result.model.two_stage_tables(), users)
+    say(f"wrote {len(candidates)} candidate lists and the vectors of {len(users)} listeners to {out}")
+    return {"out": str(out), "lists": len(candidates), "users": len(users), "test_mse": result.test_mse,
+            "baseline_mse": result.baseline_mse, "best_epoch": result.best_epoch, "curve": result.curve,
+            "model": result.model}
+
+
 def catalog_codes(catalog):
     """Integer artist and genre codes per track, the shared levels of the contextual ranker."""
     return {"artists": pd.factorize(catalog[fields.ARTIST])[0], "genres": pd.factorize(catalog[fields.GENRE])[0]}

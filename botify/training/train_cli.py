@@ -1,9 +1,10 @@
-"""``botify train lightfm|contextual|top``: logs in, one recommendation artifact out.
+"""``botify train lightfm|contextual|two-stage|top``: logs in, one recommendation artifact out.
 
 Examples:
 
     botify train lightfm --logs log --data data --trials 20 --epochs 30
     botify train contextual --logs log --data data --user-aware
+    botify train two-stage --logs log --data data --dim 64
     botify train top --logs log
 """
 
@@ -33,6 +34,11 @@ def configure(parser):
     context.add_argument("--user-aware", action="store_true", help="add a listener embedding to the context")
     context.add_argument("--context", choices=(fields.START, "previous"), default=fields.START,
                          help="the session's first track or the track just played (default start)")
+    staged = models.add_parser("two-stage", help="user-aware ranker, candidates + vectors (two_stage.jsonl)")
+    _common(staged, "two_stage.jsonl")
+    staged.add_argument("--dim", type=int, default=32, help="embedding size (default 32)")
+    staged.add_argument("--lr", type=float, default=0.003, help="AdamW learning rate (default 0.003)")
+    staged.add_argument("--batch-size", type=int, default=1024, help="pairs per step (default 1024)")
     top = models.add_parser("top", help="the most-liked tracks (top_tracks.json)")
     top.add_argument("--logs", default="log", help="event log dir (default log)")
     top.add_argument("--data", default="data", help="data dir; the artifact goes to DATA/artifacts (default data)")
@@ -64,6 +70,12 @@ def run(args):
         summary = pipeline.contextual_lists(
             args.logs, args.data, args.out, args.epochs, args.seed, args.dim, args.user_aware, args.context,
             args.patience, progress=True,
+        )
+        _print_table({"ranker test MSE": summary["test_mse"], "mean baseline MSE": summary["baseline_mse"]})
+    elif args.model == "two-stage":
+        summary = pipeline.two_stage(
+            args.logs, args.data, args.out, args.epochs, args.seed, args.dim, args.patience,
+            options={"lr": args.lr, "batch_size": args.batch_size}, progress=True,
         )
         _print_table({"ranker test MSE": summary["test_mse"], "mean baseline MSE": summary["baseline_mse"]})
     else:

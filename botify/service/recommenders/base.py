@@ -14,6 +14,8 @@ import random
 import threading
 from typing import TYPE_CHECKING, NamedTuple
 
+from botify.service.session_state import SessionState
+
 if TYPE_CHECKING:
     from botify.service.store import Store
 
@@ -44,6 +46,14 @@ class Recommender:
         self.store = store
         self.seed = seed
         self._own_random = random.Random(seed)
+        self._state = None
+
+    @property
+    def state(self) -> SessionState:
+        """This recommender's memory in Redis (lists, sets, counters per listener or track; see session_state.py)."""
+        if self._state is None:
+            self._state = SessionState(self.store.redis, type(self).__name__)
+        return self._state
 
     @property
     def random(self) -> random.Random:
@@ -66,6 +76,9 @@ class Recommender:
     def recommend_next(self, user: int, prev_track: int, prev_track_time: float) -> int:
         """Return the id of the next track for ``user``."""
         raise NotImplementedError
+
+    def end_session(self, user: int, last_track: int, last_track_time: float) -> None:
+        """Called when ``user``'s session ends (``/last``): an online recommender may learn or clean up here."""
 
     def random_track(self) -> int:
         """A track drawn uniformly from the catalog, as a policy (the Random recommender)."""

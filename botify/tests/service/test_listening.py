@@ -7,6 +7,7 @@ import pytest
 
 from botify import fields
 from botify.service import registry
+from botify.service.recommenders.random_track import Random
 
 
 def logged(app):
@@ -95,3 +96,10 @@ def test_bad_input_is_a_json_4xx_and_is_not_logged(app, client, method, path, bo
     assert answer.is_json and words in answer.json["error"]
     assert logged(app) == []
     assert client.post("/next/1", json={"track": 1, "time": 0.5}).status_code == 200  # still serving
+
+
+def test_last_tells_the_users_recommender_that_the_session_ended(client, monkeypatch):
+    ended = []
+    monkeypatch.setattr(Random, "end_session", lambda self, user, track, time: ended.append((user, track, time)))
+    assert client.post("/last/4", json={"track": 3, "time": 0.25}).status_code == 200
+    assert ended == [(4, 3, 0.25)]

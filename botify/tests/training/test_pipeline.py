@@ -80,3 +80,26 @@ def test_no_positives_is_a_clear_error(world):
     root, _ = world
     with pytest.raises(TrainingError, match="more than 1.0"):
         pipeline.collaborative(root / "log", root / "data", threshold=1.0, say=quiet)
+
+
+def test_two_stage_serves_the_ranking_the_model_learnt(tmp_path, redis_client):
+    """Through the service's own loader and recommender: the best candidate for a listener is the model's."""
+    import torch
+
+    from botify.service.artifacts import load_artifact
+    from botify.service.store import Store
+
+    planted_logs.write_logs(tmp_path / "log", n_sessions=300, seed=4)
+    planted_logs.write_catalog(tmp_path / "data", planted_logs.planted_catalog())
+    summary = pipeline.two_stage(tmp_path / "log", tmp_path / "data", epochs=3, dim=8, say=lambda *_: None)
+    load_artifact(redis_client, summary["out"], catalog_size=200)
+    store, model = Store(redis_client), summary["model"]
+    for user, track in [(3, 10), (17, 42), (40, 199)]:
+        candidates, context, user_vector = store.two_stage_query("two_stage", track, user)
+        items = store.item_vectors("two_stage", candidates)
+        served = items[:, :-1] @ (context + user_vector) + items[:, -1]
+        with torch.no_grad():
+            learnt = model(torch.full((len(candidates),), track), torch.tensor(candidates),
+                           torch.full((len(candidates),), user)).numpy()
+        assert np.argmax(served) == np.argmax(learnt)
+        np.testing.assert_allclose(served - served.mean(), learnt - learnt.mean(), atol=1e-3)

@@ -59,3 +59,14 @@ def test_logs_of_another_world_are_refused(world, tmp_path, capsys):
     argv = ["train", "lightfm", "--logs", str(world / "log"), "--data", str(tmp_path), "--trials", "0"]
     assert cli.main(argv) == 2
     assert "different worlds" in capsys.readouterr().err
+
+
+def test_two_stage_writes_candidates_and_vectors(world, capsys):
+    assert train(world, "two-stage", "--epochs", "2", "--dim", "8") == 0
+    rows = [json.loads(line) for line in (world / "data" / "artifacts" / "two_stage.jsonl").read_text().splitlines()]
+    tables = {}
+    for row in rows:
+        tables.setdefault(row["table"], []).append(row)
+    assert len(tables["candidates"]) == len(tables["context"]) == len(tables["item"]) == 200
+    assert 0 < len(tables["user"]) <= 50 and len(tables["item"][0]["vector"]) == 8
+    assert "mean baseline MSE" in capsys.readouterr().out
