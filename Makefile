@@ -10,7 +10,7 @@ PORT ?= 5000
 EXPERIMENT ?= COLLABORATIVE
 EPISODES ?= 1000
 
-.PHONY: setup test test-quick demo kernel lab world serve sim report clean
+.PHONY: setup test test-quick demo kernel lab world serve sim report grade clean
 
 setup: $(STAMP)
 
@@ -53,6 +53,12 @@ sim: setup
 
 report: setup
 	$(VENV)/bin/botify report --logs $(LOGS) --experiment $(EXPERIMENT) --out reports/$(EXPERIMENT)
+
+# grade a homework: make grade HW=1 [SUBMISSION=path/to/folder] (see homework/README.md)
+HW ?= 1
+SUBMISSION ?= homework/hw$(HW)
+grade: setup
+	$(VENV)/bin/botify grade $(SUBMISSION) --assignment homework/hw$(HW)
 
 clean:
 	rm -rf $(LOGS) reports .pytest_cache

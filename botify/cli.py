@@ -17,6 +17,7 @@ COMMANDS = {
     "report": ("botify.analysis.report_cli", "judge an A/B experiment from the event logs"),
     "train": ("botify.training.train_cli", "train a model on the event logs and export top lists"),
     "demo": ("botify.demo", "run the whole course loop: world, traffic, training, A/B day, report"),
+    "grade": ("botify.grading", "grade a homework submission: train, serve it against its baseline, report"),
 }
 
 

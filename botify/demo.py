@@ -95,12 +95,14 @@ def ensure_world(processes, plan):
     command(processes, "sim", "world", "--out", plan.data, "--seed", plan.seed, *sizes)
 
 
-def serve_day(processes, plan, experiment, day, uploads=None):
-    """Serve one experiment (after uploading {name: artifact}) for a day of traffic; returns its log dir."""
+def serve_day(processes, plan, experiment, day, uploads=None, serve_args=()):
+    """Serve one experiment (after uploading {name: artifact}) for a day of traffic; returns its log dir.
+    ``serve_args`` go to ``botify serve`` (e.g. a homework's ``--plugin``)."""
     log_dir = plan.day_logs(day, experiment)
     shutil.rmtree(log_dir, ignore_errors=True)
     service = processes.start(_executable("botify"), "serve", "--data", plan.data, "--port", plan.port,
-                              "--workers", plan.workers, "--experiment", experiment, "--log-dir", log_dir)
+                              "--workers", plan.workers, "--experiment", experiment, "--log-dir", log_dir,
+                              *serve_args)
     wait_until_serving(plan.url, service)
     for name, artifact in (uploads or {}).items():
         command(processes, "botify", "upload", artifact, "--name", name, "--data", plan.data)

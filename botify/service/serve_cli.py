@@ -11,6 +11,7 @@ import pathlib
 from botify.errors import UsageError
 from botify.service import registry
 from botify.service.active_experiment import find_experiment
+from botify.service.plugins import load_plugin
 
 
 def configure(parser):
@@ -25,6 +26,8 @@ def configure(parser):
         help=f"active experiment, one of {', '.join(registry.BY_NAME)} (default: {registry.DEFAULT})",
     )
     parser.add_argument("--log-dir", default="log", help="folder of the JSON-lines event log (default: log)")
+    parser.add_argument("--plugin", action="append", default=[], metavar="FILE",
+                        help="a .py file whose EXPERIMENTS are added to the registry (a homework submission)")
 
 
 def run(args):
@@ -45,6 +48,8 @@ def run(args):
 
 def _check(args):
     """Mistakes the user can fix, reported before anything starts."""
+    for plugin in args.plugin:
+        load_plugin(plugin)  # before anything starts: a broken file is one line naming it
     find_experiment(args.experiment)  # an ExperimentError naming the registered ones
     if args.workers < 1:
         raise UsageError("--workers must be at least 1")

@@ -1,0 +1,171 @@
+"""``botify grade``: judge a homework submission online, the way the course judges everything.
+
+    botify grade homework/hw1                                  # the student's folder of assignment 1
+    botify grade homework/examples/liked_tracks --assignment homework/hw1
+
+A submission folder holds ``recommender.py`` (its recommender classes and
+``EXPERIMENTS = [Experiment(NAME, Baseline, Mine)]``) and, if it learns from
+logs, ``train.py`` (run as ``python train.py --logs LOGS --data DATA [--smoke]``;
+it writes its artifacts into ``DATA/artifacts/``). The assignment folder holds
+``assignment.json`` and ``report_template.md``. The grader, on a private copy
+of the world:
+
+1. serves the assignment's training-day experiment and sends a day of traffic;
+2. builds the baseline's artifacts and runs the submission's ``train.py`` on those logs;
+3. serves the submission's experiment (``botify serve --plugin recommender.py``)
+   on a fresh service and sends ``--episodes`` sessions at a fixed seed;
+4. runs ``botify report`` into ``<submission>/report/`` and fills the template;
+5. prints whether the submission beat the baseline significantly on
+   mean_time_per_session, and by how much; with ``--oracle``, also each arm's
+   mean session time as a share of the oracle listener-aware agent's.
+It stops everything it started, also on Ctrl-C or a failed step; a step that
+fails names the file or command at fault.
+"""
+
+import csv
+import dataclasses
+import json
+import os
+import pathlib
+import shutil
+import sys
+
+from botify.demo import DemoPlan, command, ensure_world, serve_day
+from botify.errors import UsageError
+from botify.processes import ProcessGroup, free_port_or_fail
+
+METRIC = "mean_time_per_session"
+
+
+def configure(parser):
+    parser.add_argument("submission", type=pathlib.Path, help="folder with recommender.py (and train.py)")
+    parser.add_argument("--assignment", type=pathlib.Path, help="assignment folder (default: the submission's)")
+    parser.add_argument("--world", type=pathlib.Path, default=pathlib.Path("data"),
+                        help="world to copy (generated with --world-seed if missing; default: data)")
+    parser.add_argument("--world-seed", type=int, default=31337)
+    parser.add_argument("--episodes", type=int, default=2000, help="sessions of the A/B day (default 2000)")
+    parser.add_argument("--train-episodes", type=int, default=3000, help="sessions of the training day")
+    parser.add_argument("--seed", type=int, default=31337, help="traffic seed (default 31337)")
+    parser.add_argument("--port", type=int, default=5071)
+    parser.add_argument("--work", type=pathlib.Path, help="working folder (default: reports/grade/<submission>)")
+    parser.add_argument("--report", type=pathlib.Path, help="where the report goes (default: <submission>/report)")
+    parser.add_argument("--oracle", action="store_true", help="also run the oracle agent for the ceiling")
+    parser.add_argument("--smoke", action="store_true", help="tiny training (passed on to train.py): for tests")
+
+
+@dataclasses.dataclass
+class Assignment:
+    folder: pathlib.Path
+    title: str
+    experiment: str
+    baseline: str
+    training_day: str
+    prepare: list  # botify commands (argument lists) that build the baseline's artifacts
+
+    @classmethod
+    def read(cls, folder):
+        path = folder / "assignment.json"
+        try:
+            spec = json.loads(path.read_text())
+            return cls(folder, spec["title"], spec["experiment"], spec["baseline"], spec["training_day"],
+                       spec.get("prepare", []))
+        except (OSError, ValueError, KeyError) as error:
+            raise UsageError(f"{path}: not a readable assignment ({error})") from None
+
+
+def run(args):
+    submission = args.submission.resolve()
+    assignment = Assignment.read((args.assignment or args.submission).resolve())
+    recommender = submission / "recommender.py"
+    if not recommender.is_file():
+        raise UsageError(f"{recommender} is missing: the submission's recommender and EXPERIMENTS go there")
+    _check_submission(recommender, assignment)
+    work = (args.work or pathlib.Path("reports") / "grade" / submission.name).resolve()
+    free_port_or_fail(args.port)
+    verdict = grade(args, assignment, submission, work)
+    print(f"\n{verdict}")
+    return 0
+
+
+def _check_submission(recommender, assignment):
+    """Import the submission here first: a broken file fails in one line before any traffic is sent."""
+    from botify.service.plugins import load_plugin
+
+    names = load_plugin(recommender)
+    if assignment.experiment not in names:
+        raise UsageError(f"{recommender} registers {', '.join(names)}, not the assignment's {assignment.experiment}")
+
+
+def grade(args, assignment, submission, work):
+    """Every step of the grading; returns the verdict line."""
+    plan = DemoPlan(data=work / "data", logs=work / "log", reports=work, port=args.port, episodes=args.episodes,
+                    seed=args.seed)
+    with ProcessGroup() as processes:
+        _fresh_world(processes, args, plan.data)
+        train_logs = serve_day(processes, dataclasses.replace(plan, episodes=args.train_episodes),
+                               assignment.training_day, day=1)
+        epochs = 2 if args.smoke else 30
+        for step in assignment.prepare:
+            command(processes, "botify", *[part.format(logs=train_logs, data=plan.data, epochs=epochs) for part in step])
+        _train_submission(processes, submission, train_logs, plan.data, args.smoke)
+        ab_logs = serve_day(processes, plan, assignment.experiment, day=2,
+                            serve_args=("--plugin", submission / "recommender.py"))
+        report = (args.report or submission / "report").resolve()
+        command(processes, "botify", "report", "--logs", ab_logs, "--experiment", assignment.experiment,
+                "--out", report)
+        oracle = _oracle_time(processes, plan, work) if args.oracle else None
+    return _conclude(assignment, submission, ab_logs, report, args, oracle)
+
+
+def _fresh_world(processes, args, data):
+    """A private copy of the world (catalog and hidden truth, no artifacts), so grading never touches data/."""
+    source = args.world
+    if not (source / "catalog" / "tracks.jsonl").is_file():
+        ensure_world(processes, DemoPlan(data=source, seed=args.world_seed))
+    shutil.rmtree(data, ignore_errors=True)
+    for part in ("catalog", "world"):
+        shutil.copytree(source / part, data / part)
+
+
+def _train_submission(processes, submission, logs, data, smoke):
+    script = submission / "train.py"
+    if script.is_file():
+        command(processes, sys.executable, script, "--logs", logs, "--data", data, *(["--smoke"] if smoke else []))
+
+
+def _oracle_time(processes, plan, work):
+    """Mean session time of the oracle agent on the same world, seed and day: the ceiling."""
+    episodes = work / "oracle.csv"
+    command(processes, "sim", "run", "--world", plan.data, "--agent", "oracle", "--episodes", plan.episodes,
+            "--seed", plan.seed, "--first-day", 2, "--quiet", "--csv", episodes)
+    with open(episodes) as file:
+        times = [float(row["time"]) for row in csv.DictReader(file)]
+    return sum(times) / len(times)
+
+
+def _conclude(assignment, submission, logs, report, args, oracle):
+    """Fill the report template and say plainly whether the submission won."""
+    from botify.analysis.reporting import analyse, format_table, verdicts
+
+    analysis = analyse(logs, assignment.experiment)
+    table = analysis.effects
+    row, said = next((row, said) for row, said in zip(table.itertuples(), verdicts(table))
+                     if row.metric == METRIC and row.treatment == "T1")
+    won = said == "better"
+    mine, base = analysis.arms.get("T1", "T1"), analysis.arms.get("C", assignment.baseline)
+    verdict = (f"{assignment.experiment}: {mine} {'BEATS' if won else 'does NOT beat'} {base} on {METRIC}: "
+               f"{row.effect:+.1f}% [{row.ci_low:+.1f}%, {row.ci_high:+.1f}%], p = {row.p_value:.2g} "
+               f"({args.episodes:,} sessions, seed {args.seed})")
+    ceiling = ""
+    if oracle:
+        means = analysis.metrics.groupby("treatment")[METRIC].mean()
+        ceiling = (f"Mean session time as a share of the oracle's ({oracle:.2f}): {base} {means['C'] / oracle:.0%}, "
+                   f"{mine} {means['T1'] / oracle:.0%}.")
+    values = {"title": assignment.title, "experiment": assignment.experiment, "recommender": mine, "baseline": base,
+              "verdict": verdict, "ceiling": ceiling, "effects_table": format_table(table),
+              "command": f"botify grade {os.path.relpath(submission)} --episodes {args.episodes} --seed {args.seed}"}
+    template = (assignment.folder / "report_template.md").read_text()
+    for key, value in values.items():
+        template = template.replace("{{" + key + "}}", value)
+    (report / "REPORT.md").write_text(template)
+    return verdict + (f"\n{ceiling}" if ceiling else "")
