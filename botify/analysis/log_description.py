@@ -37,6 +37,11 @@ def arm_labels(log_dir, experiment):
     return dict(described.get("treatments", {}))
 
 
+def active_experiment(log_dir):
+    """The experiment whose recommenders served this log (None when the log does not say)."""
+    return (read_description(log_dir) or {}).get("active")
+
+
 def arm_names(log_dir, experiment):
     """'C = Random, T1 = Collaborative', so the A/B screenshot says what was compared ('' if unknown)."""
     return ", ".join(f"{arm} = {name}" for arm, name in arm_labels(log_dir, experiment).items())

@@ -55,6 +55,9 @@ def _trust(analysis):
     lines.append(f"- Sample ratio mismatch (chi-square of users per arm vs the split): "
                  f"chi2 = {trust['chi2']:.2f}, p = {trust['p_value']:.3g} → {status}")
     lines.append(f"- Users seen in more than one arm: {trust.get('crossovers', 0):,}")
+    if analysis.active and analysis.active != analysis.experiment:
+        lines.append(f"- **{analysis.experiment} was not the active experiment of this log** (it was "
+                     f"{analysis.active}): its arms got the same recommenders; read this as an A/A test")
     if analysis.partial:
         lines.append(f"- **PARTIAL DAY: the traffic was interrupted** ({analysis.partial}); these are not a full day's figures")
     incomplete = analysis.sessions.attrs.get("incomplete_sessions", 0)

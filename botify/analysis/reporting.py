@@ -12,7 +12,7 @@ import pathlib
 import pandas as pd
 
 from botify.analysis import markdown, plots
-from botify.analysis.log_description import arm_labels, partial_day
+from botify.analysis.log_description import active_experiment, arm_labels, partial_day
 from botify.analysis.log_reader import load_events, treatments
 from botify.analysis.sessions import sessionize
 from botify.analysis.significance import effects as compute_effects
@@ -41,6 +41,7 @@ class Analysis:
     arms: dict = dataclasses.field(default_factory=dict)  # treatment -> recommender, from the log's description
     fallback: dict = dataclasses.field(default_factory=dict)  # treatment -> share of random-fallback answers
     partial: str | None = None  # why the traffic day behind the log did not finish, if it did not
+    active: str | None = None  # the experiment whose recommenders actually served the log
 
 
 def analyse(logs, experiment, pre_logs=None, alpha=0.05, control=CONTROL, aa=False, split=None, seed=0):
@@ -59,7 +60,8 @@ def analyse(logs, experiment, pre_logs=None, alpha=0.05, control=CONTROL, aa=Fal
     return Analysis(experiment, str(logs), sessions, metrics, table, trust,
                     truncated_lines=events.attrs.get("truncated_lines", 0), aa=aa,
                     cuped=metrics.attrs.get("cuped", {}), arms=arm_labels(logs, experiment),
-                    fallback=fallback_shares(events, experiment), partial=partial_day(logs))
+                    fallback=fallback_shares(events, experiment), partial=partial_day(logs),
+                    active=active_experiment(logs))
 
 
 def report(logs, experiment, out=None, pre_logs=None, alpha=0.05, control=CONTROL, aa=False, split=None):
@@ -129,6 +131,8 @@ def format_trust(analysis):
     lines = [f"arms: {arms}", f"sample ratio (chi-square vs the split): p = {trust['p_value']:.3g} -> {status}"]
     if analysis.partial:
         lines.insert(0, f"warning: PARTIAL DAY, the traffic was interrupted ({analysis.partial})")
+    if not_served(analysis):
+        lines.insert(0, not_served(analysis))
     if trust.get("crossovers"):
         lines.append(f"users seen in more than one arm: {trust['crossovers']:,} (the assignment changed)")
     if analysis.fallback:
@@ -139,6 +143,15 @@ def format_trust(analysis):
     if analysis.truncated_lines:
         lines.append(f"truncated log lines skipped: {analysis.truncated_lines}")
     return "\n".join(lines)
+
+
+def not_served(analysis):
+    """A warning when the log was served by another experiment: every listener of ``analysis.experiment``
+    then got the active experiment's recommenders, so its arms differ only by chance (an A/A test)."""
+    if analysis.active and analysis.active != analysis.experiment:
+        return (f"warning: {analysis.experiment} was not being served in this log (the active experiment was "
+                f"{analysis.active}): its arms got the same recommenders, so this is an A/A test")
+    return ""
 
 
 def render_markdown(analysis):

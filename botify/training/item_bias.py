@@ -43,7 +43,8 @@ def reactions(events):
     A session's first track is the listener's own choice (logged with time
     1.0); every later event is the reaction to a recommended track.
     """
-    later = data.session_ids(events).groupby(data.session_ids(events)).cumcount().to_numpy() > 0
+    session = data.session_ids(events)
+    later = session.groupby(session).cumcount().to_numpy() > 0
     columns = [fields.USER, fields.TRACK, fields.TIME, DAY]
     return events.loc[later, columns].reset_index(drop=True)
 
@@ -66,7 +67,7 @@ def fit(frame, form="static", shrinkage=10.0, decay=0.5, iterations=10):
         raise ValueError(f"form must be one of {', '.join(FORMS)}, not {form!r}")
     mean = float(frame[fields.TIME].mean())
     last_day = int(frame[DAY].max())
-    weight = decay ** (last_day - frame[DAY]) if form == "decayed" else pd.Series(1.0, index=frame.index)
+    weight = decay ** (last_day - frame[DAY]) if form == "decayed" else None
     item_part = pd.Series(0.0, index=frame.index)
     for _ in range(iterations):
         users = _shrunk_mean(frame[fields.TIME] - mean - item_part, frame[fields.USER], shrinkage)
@@ -86,7 +87,7 @@ def _shrunk_mean(values, keys, shrinkage, weight=None):
 def _track_parameters(frame, residual, form, shrinkage, weight):
     """(per-track table, per-(track, day) bins or None) fitted to the residuals after mu and b_u."""
     track = frame[fields.TRACK]
-    bias = _shrunk_mean(residual, track, shrinkage, weight if form == "decayed" else None)
+    bias = _shrunk_mean(residual, track, shrinkage, weight)
     tracks, bins = pd.DataFrame({"bias": bias}), None
     rest = residual - track.map(bias)
     if form == "per_day":
@@ -126,8 +127,10 @@ def compare(train, test, forms=FORMS, samples=1000, seed=0, **options):
     """Next-day squared error of each form against ``static``, with a bootstrap CI over tracks.
 
     ``test`` keeps only tracks seen in ``train`` (for the others every form
-    predicts the same). A negative ``vs static`` means the form predicts better.
+    predicts the same). A negative ``vs static`` means the form predicts better;
+    tracks are resampled because one track's errors on a day are not independent.
     """
+    forms = ["static", *[form for form in forms if form != "static"]]
     test = test[test[fields.TRACK].isin(train[fields.TRACK])].reset_index(drop=True)
     errors = pd.DataFrame({form: (predict(fit(train, form, **options), test) - test[fields.TIME]) ** 2
                            for form in forms})

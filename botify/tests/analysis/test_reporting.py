@@ -96,3 +96,13 @@ def test_a_log_of_an_interrupted_day_says_so_in_every_report(tmp_path):
     assert format_trust(analysis).startswith("warning: PARTIAL DAY, the traffic was interrupted (day 2 of 3000")
     report(logs, "EXP", out=tmp_path / "out")
     assert "**PARTIAL DAY: the traffic was interrupted**" in (tmp_path / "out" / "report.md").read_text()
+
+
+def test_analysing_an_experiment_that_was_not_served_warns_that_it_is_an_a_a_test(tmp_path):
+    logs = tmp_path / "log"
+    write_event_log(logs, simulate_sessions(300, "EXP", seed=6), "EXP")
+    (logs / "experiments.json").write_text(json.dumps({"active": "OTHER", "experiments": {}}))
+    text = format_trust(analyse(logs, "EXP"))
+    assert text.startswith("warning: EXP was not being served in this log (the active experiment was OTHER)")
+    (logs / "experiments.json").write_text(json.dumps({"active": "EXP", "experiments": {}}))
+    assert "was not being served" not in format_trust(analyse(logs, "EXP"))

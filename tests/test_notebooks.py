@@ -1,0 +1,95 @@
+"""The seminar notebooks: committed clean and in sync with their twins; each runs top to bottom at smoke
+size on this interpreter's kernel and leaves no process behind."""
+
+import pathlib
+import shutil
+import subprocess
+import sys
+
+import nbformat
+import pytest
+from nbclient.exceptions import CellExecutionError
+
+from botify.notebook_runs import execute, inject, notebooks, parameter_names, problems
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+NOTEBOOKS = notebooks(ROOT / "seminars")
+SIM = str(pathlib.Path(sys.executable).with_name("sim"))
+
+# A smoke size is a real size the code supports: a small world, short days, tiny searches.
+SMOKE = {"TRACKS": 3000, "USERS": 800, "EPISODES": 400, "PROCESSES": 1, "TRIALS": 2, "EPOCHS": 3,
+         "AA_SPLITS": 40, "DRIFT_DAYS": 3}
+
+
+@pytest.fixture(scope="session")
+def smoke_world(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("smoke") / "data"
+    subprocess.run([SIM, "world", "--out", str(folder), "--seed", "7", "--tracks", str(SMOKE["TRACKS"]),
+                    "--users", str(SMOKE["USERS"])], check=True, capture_output=True, timeout=300)
+    return folder
+
+
+def test_there_are_seminar_notebooks():
+    assert [path.parent.name for path in NOTEBOOKS][:3] == ["01_ab_testing", "02_popularity", "03_personalized"]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.stem)
+def test_committed_notebook_is_clean_and_matches_its_twin(path):
+    assert problems(path) == []
+
+
+@pytest.mark.notebook
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.stem)
+def test_notebook_runs_top_to_bottom_at_smoke_size_and_leaves_no_process(path, smoke_world, tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(smoke_world, data)  # each notebook writes artifacts of its own
+    names = parameter_names(nbformat.read(path, as_version=4))
+    parameters = {name: value for name, value in {**SMOKE, "DATA": str(data), "LOGS": str(tmp_path / "log")}.items()
+                  if name in names}
+    execute(path, parameters, timeout=900, out=tmp_path / path.name)
+    assert services_on(tmp_path) == []
+
+
+def services_on(folder):
+    """Live ``botify serve`` processes whose command line names ``folder`` (their data or log dir)."""
+    found = []
+    for cmdline in pathlib.Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            text = cmdline.read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            state = (cmdline.parent / "stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue
+        if state != "Z" and "botify serve" in text and str(folder) in text:
+            found.append(int(cmdline.parent.name))
+    return found
+
+
+def tiny_notebook(*sources):
+    notebook = nbformat.v4.new_notebook()
+    notebook.metadata["kernelspec"] = {"name": "botify", "display_name": "Botify (.venv)", "language": "python"}
+    notebook.cells = [nbformat.v4.new_code_cell(source) for source in sources]
+    notebook.cells[0].metadata["tags"] = ["parameters"]
+    return notebook
+
+
+@pytest.mark.slow
+def test_a_failing_cell_fails_the_run_and_parameters_are_injected(tmp_path):
+    path = tmp_path / "t.ipynb"
+    nbformat.write(tiny_notebook("SIZE = 10", "assert SIZE == 3, SIZE"), path)
+    with pytest.raises(CellExecutionError, match="AssertionError"):
+        execute(path)
+    executed, _ = execute(path, {"SIZE": 3})
+    assert executed.cells[1].metadata["tags"] == ["injected-parameters"]
+
+
+def test_only_a_notebooks_own_parameters_can_be_injected():
+    with pytest.raises(ValueError, match="EPOCHS"):
+        inject(tiny_notebook("SIZE = 10"), {"EPOCHS": 3})
+
+
+def test_a_notebook_with_outputs_or_without_its_twin_is_refused(tmp_path):
+    notebook = tiny_notebook("print(1)")
+    notebook.cells[0].outputs = [nbformat.v4.new_output("stream", text="1\n")]
+    nbformat.write(notebook, tmp_path / "t.ipynb")
+    found = " ".join(problems(tmp_path / "t.ipynb"))
+    assert "has outputs" in found and "no jupytext twin" in found
