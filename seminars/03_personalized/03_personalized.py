@@ -2,6 +2,11 @@
 # jupyter:
 #   jupytext:
 #     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Botify (.venv)
 #     language: python
@@ -9,7 +14,7 @@
 # ---
 
 # %% [markdown]
-# # Week 3. Personalised recommendations
+# # Week 3 · Personalised recommendations
 #
 # Last week every listener got the same list: the most-liked tracks. That is a
 # strong baseline, but it ignores who is listening. This week each listener gets
