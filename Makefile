@@ -30,7 +30,7 @@ test: setup
 
 # the tests that start no process: a quick check while working (see tests/README.md)
 test-quick: setup
-	$(PY) -m pytest -m "not slow and not notebook"
+	$(PY) -m pytest -m "not slow and not notebook and not browser"
 
 demo: setup
 	$(VENV)/bin/botify demo --data $(DATA) --logs $(LOGS) --port $(PORT)
@@ -62,3 +62,23 @@ grade: setup
 
 clean:
 	rm -rf $(LOGS) reports .pytest_cache
+
+# Lecture decks (slides/README.md): every slides/NN_topic.md into one self-contained HTML file under slides/build/.
+.PHONY: slides slides-lab setup-browser
+slides: setup
+	$(PY) slides/render.py
+
+# JupyterLab on slides/: open a deck with "Open With > Jupytext Notebook", then RISE's slideshow button presents it live
+slides-lab: kernel
+	$(VENV)/bin/jupyter lab --ip 127.0.0.1 --notebook-dir slides $(if $(filter 0,$(shell id -u)),--allow-root)
+
+# Debian's chromium for the decks' render test: installed only if missing, and only as root with apt;
+# elsewhere the test skips with a reason (install Chromium or Chrome yourself to run it).
+setup-browser:
+	@if command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || command -v google-chrome >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "installing Debian's chromium for the slides test"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else echo "note: no Chromium and no root apt-get: the slides render test will be skipped"; fi
+
+test: setup-browser
