@@ -57,8 +57,9 @@ report: setup
 # grade a homework: make grade HW=1 [SUBMISSION=path/to/folder] (see homework/README.md)
 HW ?= 1
 SUBMISSION ?= homework/hw$(HW)
+GRADE_PORT ?= 5071
 grade: setup
-	$(VENV)/bin/botify grade $(SUBMISSION) --assignment homework/hw$(HW)
+	$(VENV)/bin/botify grade $(SUBMISSION) --assignment homework/hw$(HW) --port $(GRADE_PORT)
 
 clean:
 	rm -rf $(LOGS) reports .pytest_cache

@@ -80,7 +80,7 @@ def run(args):
     if not recommender.is_file():
         raise UsageError(f"{recommender} is missing: the submission's recommender and EXPERIMENTS go there")
     _check_submission(recommender, assignment)
-    work = (args.work or pathlib.Path("reports") / "grade" / submission.name).resolve()
+    work = (args.work or pathlib.Path("reports") / "grade" / f"{submission.parent.name}-{submission.name}").resolve()
     free_port_or_fail(args.port)
     verdict = grade(args, assignment, submission, work)
     print(f"\n{verdict}")
@@ -143,6 +143,15 @@ def _oracle_time(processes, plan, work):
     return sum(times) / len(times)
 
 
+def _command(args, assignment, submission):
+    """The command that reproduces this grading."""
+    parts = ["botify grade", os.path.relpath(submission)]
+    if assignment.folder != submission:
+        parts += ["--assignment", os.path.relpath(assignment.folder)]
+    parts += ["--episodes", str(args.episodes), "--train-episodes", str(args.train_episodes), "--seed", str(args.seed)]
+    return " ".join(parts + (["--oracle"] if args.oracle else []))
+
+
 def _conclude(assignment, submission, logs, report, args, oracle):
     """Fill the report template and say plainly whether the submission won."""
     from botify.analysis.reporting import analyse, format_table, verdicts
@@ -159,11 +168,11 @@ def _conclude(assignment, submission, logs, report, args, oracle):
     ceiling = ""
     if oracle:
         means = analysis.metrics.groupby("treatment")[METRIC].mean()
-        ceiling = (f"Mean session time as a share of the oracle's ({oracle:.2f}): {base} {means['C'] / oracle:.0%}, "
-                   f"{mine} {means['T1'] / oracle:.0%}.")
+        ceiling = (f"Mean session time as a share of the oracle's ({oracle:.2f}): {base} {means['C'] / oracle:.1%}, "
+                   f"{mine} {means['T1'] / oracle:.1%}.")
     values = {"title": assignment.title, "experiment": assignment.experiment, "recommender": mine, "baseline": base,
               "verdict": verdict, "ceiling": ceiling, "effects_table": format_table(table),
-              "command": f"botify grade {os.path.relpath(submission)} --episodes {args.episodes} --seed {args.seed}"}
+              "command": _command(args, assignment, submission)}
     template = (assignment.folder / "report_template.md").read_text()
     for key, value in values.items():
         template = template.replace("{{" + key + "}}", value)

@@ -118,17 +118,18 @@ def contextual_lists(logs, data_dir="data", out=None, epochs=30, seed=0, dim=32,
 
 
 def two_stage(logs, data_dir="data", out=None, epochs=30, seed=0, dim=32, patience=3, options=None,
-              progress=False, say=print):
+              context="previous", progress=False, say=print):
     """The user-aware ranker served in two stages (homework 3): candidates per track from the average
-    listener's ranking, then the vectors that rank them per listener at request time. The context is
-    the previous track, the one the service knows at each request."""
+    listener's ranking, then the vectors that rank them per listener at request time. The context is the
+    previous track, the one the service knows at each request (``context="start"``: the session's first
+    track, which the serving recommender must then remember itself)."""
     events, catalog = load_events(logs), data.read_catalog(data_dir)
     _check_tracks(events, catalog)
-    pairs = data.contextual_pairs(events, "previous")
+    pairs = data.contextual_pairs(events, context)
     if pairs.empty:
         raise TrainingError(f"no session in {logs} has a second track to learn from")
     n_users = int(events[fields.USER].max()) + 1
-    say(f"{len(pairs)} (previous, track, time) pairs of {pairs[fields.USER].nunique()} listeners")
+    say(f"{len(pairs)} ({context}, track, time) pairs of {pairs[fields.USER].nunique()} listeners")
     result = contextual_ranker.train(pairs, len(catalog), n_users, dim, epochs, patience, seed=seed,
                                      progress=progress, **catalog_codes(catalog), **(options or {}))
     say(f"test MSE {result.test_mse:.4f} vs mean baseline {result.baseline_mse:.4f} (best epoch {result.best_epoch})")

@@ -39,6 +39,10 @@ def configure(parser):
     staged.add_argument("--dim", type=int, default=32, help="embedding size (default 32)")
     staged.add_argument("--lr", type=float, default=0.003, help="AdamW learning rate (default 0.003)")
     staged.add_argument("--batch-size", type=int, default=1024, help="pairs per step (default 1024)")
+    staged.add_argument("--weight-decay", type=float, default=10.0,
+                        help="AdamW weight decay (default 10; keep lr x weight decay well below 1)")
+    staged.add_argument("--context", choices=(fields.START, "previous"), default="previous",
+                        help="the track just played (default) or the session's first track")
     top = models.add_parser("top", help="the most-liked tracks (top_tracks.json)")
     top.add_argument("--logs", default="log", help="event log dir (default log)")
     top.add_argument("--data", default="data", help="data dir; the artifact goes to DATA/artifacts (default data)")
@@ -75,7 +79,8 @@ def run(args):
     elif args.model == "two-stage":
         summary = pipeline.two_stage(
             args.logs, args.data, args.out, args.epochs, args.seed, args.dim, args.patience,
-            options={"lr": args.lr, "batch_size": args.batch_size}, progress=True,
+            options={"lr": args.lr, "batch_size": args.batch_size, "weight_decay": args.weight_decay},
+            context=args.context, progress=True,
         )
         _print_table({"ranker test MSE": summary["test_mse"], "mean baseline MSE": summary["baseline_mse"]})
     else:
