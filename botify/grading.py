@@ -167,9 +167,10 @@ def _conclude(assignment, submission, logs, report, args, oracle):
                f"({args.episodes:,} sessions, seed {args.seed})")
     ceiling = ""
     if oracle:
-        means = analysis.metrics.groupby("treatment")[METRIC].mean()
-        ceiling = (f"Mean session time as a share of the oracle's ({oracle:.2f}): {base} {means['C'] / oracle:.1%}, "
-                   f"{mine} {means['T1'] / oracle:.1%}.")
+        sessions = analysis.sessions  # per session, like the oracle's figure (not per listener)
+        means = sessions.groupby(sessions[assignment.experiment].astype(str))["time"].mean()
+        ceiling = (f"Mean session time as a share of the oracle's ({oracle:.2f} per session): "
+                   f"{base} {means['C'] / oracle:.1%}, {mine} {means['T1'] / oracle:.1%}.")
     values = {"title": assignment.title, "experiment": assignment.experiment, "recommender": mine, "baseline": base,
               "verdict": verdict, "ceiling": ceiling, "effects_table": format_table(table),
               "command": _command(args, assignment, submission)}
