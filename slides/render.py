@@ -17,7 +17,6 @@ import base64
 import html
 import pathlib
 import re
-import sys
 import time
 
 import jupytext
