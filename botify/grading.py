@@ -22,6 +22,7 @@ It stops everything it started, also on Ctrl-C or a failed step; a step that
 fails names the file or command at fault.
 """
 
+import argparse
 import csv
 import dataclasses
 import json
@@ -35,6 +36,15 @@ from botify.errors import UsageError
 from botify.processes import ProcessGroup, free_port_or_fail
 
 METRIC = "mean_time_per_session"
+
+
+def train_arguments(description):
+    """The arguments the grader gives a submission's ``train.py``: ``--logs``, ``--data`` and ``--smoke``."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--logs", required=True, help="the training day's event log")
+    parser.add_argument("--data", required=True, help="the data folder; write artifacts into DATA/artifacts/")
+    parser.add_argument("--smoke", action="store_true", help="tiny training, for the tests")
+    return parser.parse_args()
 
 
 def configure(parser):

@@ -50,12 +50,12 @@ def _service_reasons(details):
     status = current_app.config.get("SHARED_STATUS")
     if status is None:
         return []
-    expected = current_app.config.get("WORKERS", 1)
-    details["workers"] = {"ready": status.workers_ready(), "expected": expected}
+    expected, ready = current_app.config.get("WORKERS", 1), status.workers_ready()
+    details["workers"] = {"ready": ready, "expected": expected}
     details["state"] = status.describe()
     reasons = [] if status.state == READY else [status.describe()]
-    if status.workers_ready() < expected:
-        reasons.append(f"starting: {status.workers_ready()} of {expected} workers ready")
+    if ready < expected:
+        reasons.append(f"starting: {ready} of {expected} workers ready")
     return reasons
 
 

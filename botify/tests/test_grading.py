@@ -43,13 +43,19 @@ def test_the_starter_is_graded_with_a_report_and_a_verdict(assignment, world, tm
     assert verdict in filled and "{{" not in filled and "mean_time_per_session" in filled
 
 
-def test_a_submission_that_does_not_import_names_its_file_and_line(tmp_path):
-    broken = tmp_path / "broken"
-    broken.mkdir()
+def grade_altered_starter(tmp_path, old, new):
+    """``botify grade`` on a copy of hw1's starter with ``old`` replaced by ``new``; returns (folder, result)."""
+    folder = tmp_path / "altered"
+    folder.mkdir()
     source = (ROOT / "homework" / "hw1" / "recommender.py").read_text()
-    (broken / "recommender.py").write_text(source.replace("LIKED = 0.8", "LIKED = 0.8 +"))
-    result = subprocess.run([BOTIFY, "grade", str(broken), "--assignment", str(ROOT / "homework" / "hw1")],
+    (folder / "recommender.py").write_text(source.replace(old, new))
+    result = subprocess.run([BOTIFY, "grade", str(folder), "--assignment", str(ROOT / "homework" / "hw1")],
                             capture_output=True, text=True, timeout=60)
+    return folder, result
+
+
+def test_a_submission_that_does_not_import_names_its_file_and_line(tmp_path):
+    broken, result = grade_altered_starter(tmp_path, "LIKED = 0.8", "LIKED = 0.8 +")
     assert result.returncode == 2
     assert f"{broken / 'recommender.py'} does not import: line " in result.stderr
     assert "SyntaxError" in result.stderr
@@ -70,10 +76,5 @@ def _free_port():
 
 
 def test_a_submission_of_another_experiment_is_refused_before_any_traffic(tmp_path):
-    other = tmp_path / "other"
-    other.mkdir()
-    source = (ROOT / "homework" / "hw1" / "recommender.py").read_text()
-    (other / "recommender.py").write_text(source.replace('Experiment("HW1"', 'Experiment("MINE"'))
-    result = subprocess.run([BOTIFY, "grade", str(other), "--assignment", str(ROOT / "homework" / "hw1")],
-                            capture_output=True, text=True, timeout=60)
+    _, result = grade_altered_starter(tmp_path, 'Experiment("HW1"', 'Experiment("MINE"')
     assert result.returncode == 2 and "registers MINE, not the assignment's HW1" in result.stderr

@@ -6,18 +6,14 @@ by the service. Today: plain LightFM, no item features, no search. Your task:
 item features (genre, artist, popularity level, duration) and an optuna search.
 """
 
-import argparse
 import pathlib
 
 from botify import training
+from botify.grading import train_arguments
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--logs", required=True)
-    parser.add_argument("--data", required=True)
-    parser.add_argument("--smoke", action="store_true", help="tiny training, for the tests")
-    args = parser.parse_args()
+    args = train_arguments(__doc__.splitlines()[0])
     out = pathlib.Path(args.data) / "artifacts" / "hw2_lists.jsonl"
     training.train_lightfm(args.logs, args.data, out=out, trials=0, epochs=2 if args.smoke else 10,
                            item_features=False)  # TODO: item features, an optuna search (trials)

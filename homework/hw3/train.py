@@ -8,18 +8,14 @@ tune it (embedding size, learning rate, batch size, epochs with early
 stopping) until it beats Contextual online.
 """
 
-import argparse
 import pathlib
 
+from botify.grading import train_arguments
 from botify.training import pipeline
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--logs", required=True)
-    parser.add_argument("--data", required=True)
-    parser.add_argument("--smoke", action="store_true", help="tiny training, for the tests")
-    args = parser.parse_args()
+    args = train_arguments(__doc__.splitlines()[0])
     out = pathlib.Path(args.data) / "artifacts" / "hw3_two_stage.jsonl"
     pipeline.two_stage(args.logs, args.data, out, epochs=2 if args.smoke else 10, dim=16,
                        progress=not args.smoke)  # TODO: dim, options={"lr": ..., "batch_size": ...}, epochs

@@ -6,11 +6,11 @@ logs of its training day; this writes DATA/artifacts/lightfm_item_features.jsonl
 and prints what the search found, with how long it took.
 """
 
-import argparse
 import pathlib
 import time
 
 from botify import training
+from botify.grading import train_arguments
 
 ARTIFACT = "lightfm_item_features"
 FULL = {"trials": 30, "epochs": 30, "patience": 3}  # the study; every trial stops early on precision@10
@@ -18,11 +18,7 @@ SMOKE = {"trials": 2, "epochs": 2, "patience": 1}  # the same code path in secon
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--logs", required=True)
-    parser.add_argument("--data", required=True)
-    parser.add_argument("--smoke", action="store_true", help="tiny training, for the tests")
-    args = parser.parse_args()
+    args = train_arguments(__doc__.splitlines()[0])
     out = pathlib.Path(args.data) / "artifacts" / f"{ARTIFACT}.jsonl"
     started = time.monotonic()
     summary = training.train_lightfm(args.logs, args.data, out=out, item_features=True, seed=0,

@@ -12,11 +12,11 @@ It is ``botify.training.pipeline.two_stage`` with the session's first track as
 the context (``context="start"``) instead of the previous one.
 """
 
-import argparse
 import pathlib
 import time
 
 from botify import fields
+from botify.grading import train_arguments
 from botify.training import pipeline
 
 ARTIFACT = "neural_two_stage"
@@ -25,11 +25,7 @@ SMOKE = {"dim": 8, "epochs": 2, "patience": 1, "lr": 0.05, "batch_size": 2048}
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--logs", required=True)
-    parser.add_argument("--data", required=True)
-    parser.add_argument("--smoke", action="store_true", help="tiny training, for the tests")
-    args = parser.parse_args()
+    args = train_arguments(__doc__.splitlines()[0])
     out = pathlib.Path(args.data) / "artifacts" / f"{ARTIFACT}.jsonl"
     settings = dict(SMOKE if args.smoke else FULL)
     dim, epochs, patience = settings.pop("dim"), settings.pop("epochs"), settings.pop("patience")
