@@ -178,11 +178,17 @@ def _typed(column, field):
 
 
 def _booleans(column):
-    """true/false tokens as a nullable boolean array (NA where a line has no flag)."""
-    unknown = set(column.dropna().unique()) - set(BOOLEAN)
+    """true/false tokens as a nullable boolean array (NA where a line has no flag).
+
+    pandas may already have turned the category tokens into booleans, so they are compared as lowercase text.
+    """
+    categories = [str(category).lower() for category in column.cat.categories]
+    unknown = set(categories) - set(BOOLEAN)
     if unknown:
-        raise LayoutError(f"{FALLBACK}: not a boolean: {sorted(map(str, unknown))[0]!r}")
-    return pd.array(column.map(BOOLEAN).astype(object).where(column.notna(), None).tolist(), dtype="boolean")
+        raise LayoutError(f"{FALLBACK}: not a boolean: {sorted(unknown)[0]!r}")
+    codes = column.cat.codes.to_numpy()
+    values = np.array([BOOLEAN[category] for category in categories] + [False])[codes]  # code -1 (NA) is masked
+    return pd.arrays.BooleanArray(values, codes < 0)
 
 
 def _experiments(table, rows, layouts):

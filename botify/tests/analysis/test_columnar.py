@@ -36,6 +36,13 @@ def test_columns_match_the_json_module(dumps):
     assert list(treatments["HW2"]) == ["T1", "T1", "C", "C"]
 
 
+@pytest.mark.parametrize("flags", [[False, False], [True, False], [True, True]], ids=str)
+def test_fallback_flags_are_read_on_the_fast_path(flags):
+    nexts = [dict(EVENTS[0], fallback=flag) for flag in flags]
+    columns, _ = read_columns(as_bytes([*nexts, EVENTS[1]], separators=(",", ":")))
+    assert list(columns["fallback"]) == [*flags, pd.NA]
+
+
 def test_key_order_does_not_matter_when_every_line_has_the_same_keys():
     reordered = [dict(reversed(list(event.items()))) for event in EVENTS[2:]]
     columns, treatments = read_columns(as_bytes(reordered))

@@ -87,7 +87,15 @@ def test_missing_dir_empty_dir_and_unknown_experiment_are_clear_errors(tmp_path)
         treatments(load_events(tmp_path), "NOPE")
 
 
-def test_a_synthetic_log_round_trips(tmp_path):
+def no_slow_path(monkeypatch):
+    """Make the json fallback fail, so a test proves the fast columnar reader took every line."""
+    def refuse(path, data):
+        raise AssertionError(f"{path} was read by the slow json path")
+    monkeypatch.setattr("botify.analysis.log_reader._read_with_json", refuse)
+
+
+def test_a_synthetic_log_round_trips_on_the_fast_path(tmp_path, monkeypatch):
+    no_slow_path(monkeypatch)
     sessions = simulate_sessions(users=50, experiment="EXP", seed=3)
     count = write_event_log(tmp_path, sessions, "EXP", files=3, lines_per_file=40)
     events = load_events(tmp_path)
@@ -96,7 +104,8 @@ def test_a_synthetic_log_round_trips(tmp_path):
     assert (events["message"] == "last").sum() == len(sessions)
 
 
-def test_the_service_log_reads_the_same_through_the_fast_path(app, client):
+def test_the_service_log_reads_the_same_through_the_fast_path(app, client, monkeypatch):
+    no_slow_path(monkeypatch)
     for user, track in [(1, 0), (2, 1), (1, 2)]:
         client.post(f"/next/{user}", json={"track": track, "time": 0.5})
     client.post("/last/1", json={"track": 3, "time": 0.25})
