@@ -10,7 +10,7 @@ PORT ?= 5000
 EXPERIMENT ?= COLLABORATIVE
 EPISODES ?= 1000
 
-.PHONY: setup test test-quick demo kernel lab world serve sim report grade clean
+.PHONY: setup setup-spark test test-quick demo kernel lab world serve sim report grade clean
 
 setup: $(STAMP)
 
@@ -25,7 +25,7 @@ $(STAMP): requirements.txt pyproject.toml
 	@touch $(STAMP)
 	@echo "ok: $(VENV) is ready"
 
-test: setup
+test: setup setup-spark
 	$(PY) -m pytest
 
 # the tests that start no process: a quick check while working (see tests/README.md)
@@ -83,3 +83,12 @@ setup-browser:
 	else echo "note: no Chromium and no root apt-get: the slides render test will be skipped"; fi
 
 test: setup-browser
+
+# The optional Spark extra for seminar 6 (a 430 MB download, about 30 s): pyspark, which also needs Java 17+.
+SPARK_STAMP := $(VENV)/.spark-installed
+setup-spark: $(SPARK_STAMP)
+
+$(SPARK_STAMP): $(STAMP) requirements-spark.txt
+	$(PY) -m pip install --quiet -r requirements-spark.txt
+	@touch $@
+	@$(PY) -c 'from botify.analysis.spark_ab import spark_problem; print(spark_problem() or "ok: Spark is ready")'

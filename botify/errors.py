@@ -41,3 +41,7 @@ class AnalysisError(BotifyError):
 
 class TrainingError(BotifyError):
     """The logs or the catalog hold too little, or the wrong thing, to train on."""
+
+
+class SparkSetupError(BotifyError):
+    """Spark cannot start here: pyspark is not installed, or Java is missing or too old."""

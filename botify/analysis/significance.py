@@ -33,17 +33,28 @@ COLUMNS = (
 
 def welch(control, treatment, alpha=0.05):
     """Welch's t-test of mean(treatment) - mean(control): {diff, low, high, df, p_value}."""
-    control, treatment = np.asarray(control, dtype=float), np.asarray(treatment, dtype=float)
-    if min(len(control), len(treatment)) < 2:
+    return welch_from_moments(_moments(control), _moments(treatment), alpha)
+
+
+def welch_from_moments(control, treatment, alpha=0.05):
+    """The same test from each arm's (count, mean, sample variance): all it needs, so a cluster
+    can reduce millions of users to three numbers per arm and the driver finishes the test."""
+    (n_c, mean_c, var_c), (n_t, mean_t, var_t) = control, treatment
+    if min(n_c, n_t) < 2:
         return {"diff": np.nan, "low": np.nan, "high": np.nan, "df": np.nan, "p_value": np.nan}
-    var_c, var_t = control.var(ddof=1) / len(control), treatment.var(ddof=1) / len(treatment)
-    diff, se = treatment.mean() - control.mean(), np.sqrt(var_c + var_t)
+    var_c, var_t = var_c / n_c, var_t / n_t
+    diff, se = mean_t - mean_c, np.sqrt(var_c + var_t)
     if se == 0:
         return {"diff": diff, "low": diff, "high": diff, "df": np.nan, "p_value": float(diff == 0)}
-    df = (var_c + var_t) ** 2 / (var_c**2 / (len(control) - 1) + var_t**2 / (len(treatment) - 1))
+    df = (var_c + var_t) ** 2 / (var_c**2 / (n_c - 1) + var_t**2 / (n_t - 1))
     margin = stats.t.ppf(1 - alpha / 2, df) * se
     p_value = 2 * stats.t.sf(abs(diff) / se, df)
     return {"diff": diff, "low": diff - margin, "high": diff + margin, "df": df, "p_value": p_value}
+
+
+def _moments(values):
+    values = np.asarray(values, dtype=float)
+    return len(values), (values.mean() if len(values) else np.nan), (values.var(ddof=1) if len(values) > 1 else np.nan)
 
 
 def holm(p_values):
@@ -59,14 +70,27 @@ def holm(p_values):
 
 def effects(user_metrics, control=CONTROL, alpha=0.05, metrics=METRICS):
     """One row per (metric, treatment != control); columns COLUMNS, effects and CIs in % of control."""
-    arms = {name: group for name, group in user_metrics.groupby(TREATMENT, sort=True)}
+    return effects_from_moments(arm_moments(user_metrics, metrics), control, alpha)
+
+
+def arm_moments(user_metrics, metrics=METRICS):
+    """Per treatment and metric: users, mean and sample variance (rows: treatment, metric, n, mean, var)."""
+    grouped = user_metrics.groupby(TREATMENT, sort=True)[list(metrics)]
+    table = pd.concat({"n": grouped.count(), "mean": grouped.mean(), "var": grouped.var(ddof=1)}, axis=1)
+    return table.stack(level=1, future_stack=True).rename_axis([TREATMENT, "metric"]).reset_index()
+
+
+def effects_from_moments(moments, control=CONTROL, alpha=0.05):
+    """``effects`` from ``arm_moments``' table, wherever it was computed (pandas here, Spark in seminar 6)."""
+    arms = {name: group.set_index("metric") for name, group in moments.groupby(TREATMENT, sort=True)}
     if control not in arms:
         found = ", ".join(map(str, arms)) or "none"
         raise AnalysisError(f"no control arm {control!r} among the treatments ({found})")
     treated = [name for name in arms if name != control]
     if not treated:
         raise AnalysisError(f"only the control arm {control!r} is present: nothing to compare")
-    rows = [_row(metric, arms[control][metric], name, arms[name][metric], alpha)
+    metrics = list(dict.fromkeys(moments["metric"]))
+    rows = [_row(metric, arms[control].loc[metric], name, arms[name].loc[metric], alpha)
             for metric in metrics for name in treated]
     table = pd.DataFrame(rows)
     table["p_holm"] = table.groupby("metric", sort=False)["p_value"].transform(holm)
@@ -77,14 +101,16 @@ def effects(user_metrics, control=CONTROL, alpha=0.05, metrics=METRICS):
 
 
 def _row(metric, control, name, treatment, alpha):
-    test = welch(control, treatment, alpha)
-    base = control.mean()
+    """One effects row from two arms' moments (each a Series with n, mean, var)."""
+    n_c, n_t = int(control["n"]), int(treatment["n"])
+    test = welch_from_moments((n_c, control["mean"], control["var"]), (n_t, treatment["mean"], treatment["var"]), alpha)
+    base = control["mean"]
     with np.errstate(divide="ignore", invalid="ignore"):
         relative = 100 * np.array([test["diff"], test["low"], test["high"]]) / base
     return {
-        "metric": metric, TREATMENT: name, "control_mean": base, "treatment_mean": treatment.mean(),
+        "metric": metric, TREATMENT: name, "control_mean": base, "treatment_mean": treatment["mean"],
         "effect": relative[0], "ci_low": relative[1], "ci_high": relative[2],
         "diff": test["diff"], "diff_low": test["low"], "diff_high": test["high"],
         "df": test["df"], "p_value": test["p_value"],
-        "users_control": len(control), "users_treatment": len(treatment),
+        "users_control": n_c, "users_treatment": n_t,
     }
