@@ -375,10 +375,19 @@ def load():
     return fig
 
 
+def spark_vs_pandas():
+    """Seminar 6's benchmark, from its committed CSV: time and peak memory against the log's size."""
+    import pandas as pd
+
+    from botify.benchmarks.spark_vs_pandas import DEFAULT_OUT, plot, summarise
+
+    return plot(summarise(pd.read_csv(DEFAULT_OUT.with_suffix(".csv"))))
+
+
 DRAWINGS = {
     "loop": loop, "policies": policies, "effects": effects_screenshot, "sessions": sessions_screenshot,
     "aa_pvalues": aa_pvalues, "long_tail": long_tail, "factorisation": factorisation, "leaderboard": leaderboard,
-    "drift": drift, "two_stage": two_stage, "tradeoff": tradeoff, "load": load,
+    "drift": drift, "two_stage": two_stage, "tradeoff": tradeoff, "load": load, "spark_vs_pandas": spark_vs_pandas,
 }
 
 

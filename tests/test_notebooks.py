@@ -10,6 +10,7 @@ import nbformat
 import pytest
 from nbclient.exceptions import CellExecutionError
 
+from botify.analysis.spark_ab import spark_problem
 from botify.notebook_runs import execute, inject, notebooks, parameter_names, problems
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
@@ -18,7 +19,7 @@ SIM = str(pathlib.Path(sys.executable).with_name("sim"))
 
 # A smoke size is a real size the code supports: a small world, short days, tiny searches.
 SMOKE = {"TRACKS": 3000, "USERS": 800, "EPISODES": 400, "PROCESSES": 1, "TRIALS": 2, "EPOCHS": 3,
-         "AA_SPLITS": 40, "DRIFT_DAYS": 3}
+         "AA_SPLITS": 40, "DRIFT_DAYS": 3, "EVENTS": 100_000}
 
 
 @pytest.fixture(scope="session")
@@ -41,6 +42,8 @@ def test_committed_notebook_is_clean_and_matches_its_twin(path):
 @pytest.mark.notebook
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.stem)
 def test_notebook_runs_top_to_bottom_at_smoke_size_and_leaves_no_process(path, smoke_world, tmp_path):
+    if path.stem == "06_scale" and spark_problem():
+        pytest.skip(spark_problem())  # the optional Spark extra (make setup-spark) or Java 17+ is missing
     data = tmp_path / "data"
     shutil.copytree(smoke_world, data)  # each notebook writes artifacts of its own
     names = parameter_names(nbformat.read(path, as_version=4))
@@ -51,7 +54,8 @@ def test_notebook_runs_top_to_bottom_at_smoke_size_and_leaves_no_process(path, s
 
 
 def services_on(folder):
-    """Live ``botify serve`` processes whose command line names ``folder`` (their data or log dir)."""
+    """Live ``botify serve`` processes and Spark JVMs whose command line names ``folder`` (their data or log
+    dir, or Spark's scratch dir)."""
     found = []
     for cmdline in pathlib.Path("/proc").glob("[0-9]*/cmdline"):
         try:
@@ -59,7 +63,8 @@ def services_on(folder):
             state = (cmdline.parent / "stat").read_text().rsplit(")", 1)[1].split()[0]
         except OSError:
             continue
-        if state != "Z" and "botify serve" in text and str(folder) in text:
+        started_by_us = "botify serve" in text or "org.apache.spark" in text
+        if state != "Z" and started_by_us and str(folder) in text:
             found.append(int(cmdline.parent.name))
     return found
 
