@@ -86,7 +86,7 @@ EVENTS = 10_000_000  # the large log: 2.5 GB of JSON lines, 3.6 GB of memory at 
 problem = spark_ab.spark_problem()
 if problem:
     raise spark_ab.SparkSetupError(problem)
-print(f"pyspark {__import__('pyspark').__version__} on Java {spark_ab.java_version()}: Spark can start")
+print(f"Java {spark_ab.java_version()} and pyspark are here: Spark can start")
 
 # %% [markdown]
 # ## 2. A day of botify traffic, the log you know
@@ -311,7 +311,7 @@ plt.show()
 # What to look at:
 #
 # - **Small logs: pandas wins by far.** Spark pays a fixed price for every job: it plans the job, starts its
-#   tasks and runs a shuffle. That price is a few seconds even on an empty log.
+#   tasks and runs a shuffle. That price is about a second even on a tiny log, and more in a fresh JVM.
 # - **Large logs: the gap closes.** Both engines cost about the same per million events on two cores (this
 #   pandas pipeline reads JSON lines with a C parser, not with `json.loads`). Spark's fixed price stops
 #   mattering.
@@ -323,8 +323,7 @@ plt.show()
 #   by roughly the number of cores, less what the shuffle costs over the network (not measured here).
 
 # %%
-if pathlib.Path("spark_vs_pandas.png").exists():
-    display(Image("spark_vs_pandas.png"))
+display(Image("spark_vs_pandas.png"))
 
 # %% [markdown]
 # ## 7. On a real cluster: what changes, what does not
@@ -383,7 +382,7 @@ from pyspark.sql import functions as F
 
 
 def sessions_by_gap(events, gap_ms=GAP_MS):
-    """Number each listener's events by gap-separated session; return (user, session) counts per session."""
+    """One row per gap-separated session: user, session number within the user, events."""
     in_time = Window.partitionBy("user").orderBy("timestamp")
     gap = F.col("timestamp") - F.lag("timestamp").over(in_time)
     marked = events.select("user", "timestamp").withColumn("new", (gap.isNull() | (gap > gap_ms)).cast("int"))
