@@ -4,6 +4,8 @@ Kept apart from the analysis so the page's wording can change without touching
 any statistics.
 """
 
+import os
+
 from botify.analysis.significance import __doc__ as METHOD
 from botify.fields import TREATMENT
 
@@ -16,7 +18,7 @@ def render(analysis, verdicts, images, arms=""):
     kind = "A/A check: the control users split in two random halves" if analysis.aa else "A/B test"
     parts = [
         f"# {analysis.experiment}: {kind}",
-        f"Logs: `{analysis.logs}`. Users: {len(analysis.metrics):,}; sessions: {len(analysis.sessions):,}."
+        f"Logs: `{shown_path(analysis.logs)}`. Users: {len(analysis.metrics):,}; sessions: {len(analysis.sessions):,}."
         + (f" Arms: {arms}." if arms else ""),
         f"![effects]({images[0]})",
         "## Effects",
@@ -30,6 +32,12 @@ def render(analysis, verdicts, images, arms=""):
         "users are what the experiment randomises. " + " ".join(METHOD.split("\n\n", 1)[1].split()),
     ]
     return "\n\n".join(parts) + "\n"
+
+
+def shown_path(path):
+    """``path`` relative to the working directory when it lies inside it: a report names no one's home folder."""
+    relative = os.path.relpath(os.path.abspath(path))
+    return str(path) if relative.startswith("..") else relative
 
 
 def _effects_table(effects, verdicts, alpha):

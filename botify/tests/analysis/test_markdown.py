@@ -37,3 +37,9 @@ def test_every_effect_row_is_a_table_row():
     rows = [line for line in page.splitlines() if line.split(" | ")[1:2] == ["T1"]]
     assert len(rows) == len(result.effects) == 6
     assert isinstance(result.effects, pd.DataFrame)
+
+
+def test_a_log_path_under_the_working_directory_is_shown_relative(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert markdown.shown_path(tmp_path / "reports" / "log") == "reports/log"
+    assert markdown.shown_path("/elsewhere/log") == "/elsewhere/log"
