@@ -18,7 +18,7 @@ import time
 from botify.errors import ServiceError
 from botify.service.active_experiment import find_experiment
 from botify.service.app import create_app
-from botify.service.data_folder import load_data_folder
+from botify.service.data_folder import eviction_problem, load_data_folder
 from botify.service.description import write_description
 from botify.service.embedded_redis import EmbeddedRedis
 from botify.service.gunicorn_server import Server, listen
@@ -79,10 +79,16 @@ class Service:
 
     def _start_redis(self):
         if self.redis_url:
+            client = connect(self.redis_url)
             try:
-                connect(self.redis_url).ping()
+                client.ping()
+                problem = eviction_problem(client, self.redis_url)
             except UNAVAILABLE as error:
                 raise ServiceError(f"cannot reach Redis at {self.redis_url}: {error}") from None
+            finally:
+                client.close()
+            if problem:
+                raise ServiceError(problem)
             return
         self.logger.info("starting the embedded Redis")
         self.embedded = EmbeddedRedis().start()

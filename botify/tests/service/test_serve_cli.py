@@ -103,6 +103,18 @@ def test_an_unreachable_external_redis_is_one_line_and_exit_2(data_dir, tmp_path
     assert result.returncode == 2 and "cannot reach Redis" in result.stderr
 
 
+def test_an_external_redis_that_evicts_any_key_is_refused_in_one_line(data_dir, redis_client, redis_url):
+    redis_client.config_set("maxmemory", 100 * 2**20)
+    redis_client.config_set("maxmemory-policy", "allkeys-lru")
+    try:
+        result = serve("--data", data_dir, "--port", 0, "--redis-url", redis_url)
+    finally:
+        redis_client.config_set("maxmemory", 0)
+        redis_client.config_set("maxmemory-policy", "noeviction")
+    assert result.returncode == 2 and "maxmemory-policy allkeys-lru" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
 def test_a_second_service_on_the_same_data_is_refused(botify_server):
     result = serve("--data", botify_server.data, "--port", 0)
     assert result.returncode == 2 and "already runs on" in result.stderr
