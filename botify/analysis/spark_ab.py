@@ -104,14 +104,18 @@ def java_version(java=None):
 
 
 def start_spark(cores=None, memory="4g", scratch=None, shuffle_partitions=None):
-    """A local Spark (driver and executors in one JVM) on ``cores`` cores, bound to 127.0.0.1.
+    """A fresh local Spark (driver and executors in one JVM) on ``cores`` cores, bound to 127.0.0.1.
 
-    ``memory`` is the JVM's heap; ``scratch`` is where Spark spills and shuffles (default: the
-    system's temp dir). Raises SparkSetupError, with the one line to fix it, when it cannot start.
+    ``memory`` is the JVM's heap (fixed when the first session of the process starts); ``scratch`` is
+    where Spark spills and shuffles (default: the system's temp dir). A session this process still has
+    is stopped first, so a notebook run again from the top never uses one whose scratch was deleted.
+    Raises SparkSetupError, with the one line to fix it, when Spark cannot start.
     """
     problem = spark_problem()
     if problem:
         raise SparkSetupError(problem)
+    if SparkSession.getActiveSession() is not None:
+        SparkSession.getActiveSession().stop()
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")  # no network interface is looked up or used
     cores = cores or os.cpu_count() or 1
     builder = (

@@ -1,6 +1,7 @@
 """The Spark pipeline gives the pandas pipeline's numbers on the same log; a missing or old Java is one clear line."""
 
 import os
+import shutil
 import stat
 
 import pandas as pd
@@ -108,3 +109,15 @@ def test_the_treatment_of_a_session_is_that_of_its_first_event(spark, tmp_path):
     sessions = sessions.sort_values("start", ignore_index=True)
     assert sessions["treatment"].tolist() == ["T1", "C"]
     assert sessions["tracks"].tolist() == [2, 2] and sessions["time"].tolist() == [1.5, 1.2]
+
+
+@pytest.mark.slow
+def test_starting_again_replaces_a_session_whose_scratch_was_deleted(spark, tmp_path, awkward_log):
+    """A notebook run again from the top deletes its folder, scratch included, then starts Spark."""
+    first = spark_ab.start_spark(cores=2, memory="1g", scratch=tmp_path / "first")
+    spark_ab.sessionize(spark_ab.read_events(first, awkward_log), EXPERIMENT).count()
+    shutil.rmtree(tmp_path / "first")
+    second = spark_ab.start_spark(cores=2, memory="1g", scratch=tmp_path / "second")
+    assert second is not first
+    assert spark_ab.sessionize(spark_ab.read_events(second, awkward_log), EXPERIMENT).count() > 0  # shuffles work
+    second.stop()
