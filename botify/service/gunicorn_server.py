@@ -17,6 +17,7 @@ swaps gunicorn's HTML error writer for ``write_json_error``.
 
 import errno
 import json
+import logging
 import signal
 import socket
 
@@ -85,6 +86,7 @@ class Server(BaseApplication):
     def run(self):
         """Serve until a signal or a halt; remember which signal it was."""
         arbiter = _SignalRecordingArbiter(self)
+        arbiter.log.error_log.addFilter(_NameTheAddress(self.options["bind"][0]))
         try:
             arbiter.run()
         finally:
@@ -109,6 +111,20 @@ class _SignalRecordingArbiter(Arbiter):
     def handle_int(self):
         self.stopped_by = self.stopped_by or signal.SIGINT
         super().handle_int()
+
+
+class _NameTheAddress(logging.Filter):
+    """gunicorn's master logs the sockets it listens on, and with one socket per worker it has none: its
+    "Listening at:" line would be empty, so it names the address the workers bind instead."""
+
+    def __init__(self, address):
+        super().__init__()
+        self.address = f"http://{address} (one socket per worker)"
+
+    def filter(self, record):
+        if str(record.msg).startswith("Listening at:") and record.args and not record.args[0]:
+            record.args = (self.address, *record.args[1:])
+        return True
 
 
 def _answer_errors_in_json(arbiter, worker):

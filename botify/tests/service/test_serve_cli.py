@@ -68,6 +68,7 @@ def test_catalog_and_artifacts_are_loaded_with_progress_in_the_log(start_botify,
     log = service.stderr()
     assert "catalog: 30 tracks by 10 artists loaded" in log and "artifact top_tracks (popularity, 3 entries)" in log
     assert "Booting worker" in log and f"botify serves experiment TOP_POP at {service.url}" in log
+    assert f"Listening at: {service.url} (one socket per worker)" in log  # not gunicorn's empty list
 
 
 def test_a_taken_port_is_one_line_and_exit_2(data_dir):
