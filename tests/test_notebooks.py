@@ -42,8 +42,8 @@ def test_committed_notebook_is_clean_and_matches_its_twin(path):
 @pytest.mark.notebook
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.stem)
 def test_notebook_runs_top_to_bottom_at_smoke_size_and_leaves_no_process(path, smoke_world, tmp_path):
-    if path.stem == "06_scale" and spark_problem():
-        pytest.skip(spark_problem())  # the optional Spark extra (make setup-spark) or Java 17+ is missing
+    if path.stem == "06_scale" and (problem := spark_problem()):
+        pytest.skip(problem)  # the optional Spark extra (make setup-spark) or Java 17+ is missing
     data = tmp_path / "data"
     shutil.copytree(smoke_world, data)  # each notebook writes artifacts of its own
     names = parameter_names(nbformat.read(path, as_version=4))

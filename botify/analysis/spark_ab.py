@@ -114,8 +114,9 @@ def start_spark(cores=None, memory="4g", scratch=None, shuffle_partitions=None):
     problem = spark_problem()
     if problem:
         raise SparkSetupError(problem)
-    if SparkSession.getActiveSession() is not None:
-        SparkSession.getActiveSession().stop()
+    earlier = SparkSession.getActiveSession()
+    if earlier is not None:
+        earlier.stop()
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")  # no network interface is looked up or used
     cores = cores or os.cpu_count() or 1
     builder = (

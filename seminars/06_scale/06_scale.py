@@ -234,13 +234,19 @@ print(f"equal: {len(from_spark):,} listeners' metrics and {len(spark_effects)} e
 # %%
 OTHERS = ("AA", "TOP_POP", "COLLABORATIVE", "CONTEXTUAL", "LEADERBOARD")  # botify logs every registered experiment
 sizes = {EVENTS // 100: f"{LOGS}/large-1%", EVENTS // 10: f"{LOGS}/large-10%", EVENTS: f"{LOGS}/large"}
+
+
+def gigabytes(folder):
+    """Size on disk of every file under ``folder``."""
+    return sum(path.stat().st_size for path in pathlib.Path(folder).rglob("*") if path.is_file()) / 2**30
+
+
 counts = {}
 for size, folder in sizes.items():
     started = time.perf_counter()
     counts[folder] = write_large_log(folder, size, "STICKY_ARTIST", effect=0.05, seed=SEED,
                                      other_experiments=OTHERS)
-    gigabytes = sum(path.stat().st_size for path in pathlib.Path(folder).iterdir()) / 2**30
-    print(f"{folder}: {counts[folder]:,} events, {gigabytes:.2f} GB, "
+    print(f"{folder}: {counts[folder]:,} events, {gigabytes(folder):.2f} GB, "
           f"written in {time.perf_counter() - started:.0f} s")
 LARGE = sizes[EVENTS]
 
@@ -345,9 +351,6 @@ parquet_effects = spark_ab.effects(parquet_users)
 parquet_seconds = time.perf_counter() - started
 pd.testing.assert_frame_equal(parquet_effects, large_spark_effects, check_exact=False, rtol=1e-9)
 
-
-def gigabytes(folder):
-    return sum(path.stat().st_size for path in pathlib.Path(folder).rglob("*") if path.is_file()) / 2**30
 
 
 pd.DataFrame({"size on disk, GB": [gigabytes(LARGE), gigabytes(PARQUET)],
