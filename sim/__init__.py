@@ -10,7 +10,7 @@ _LAZY = {
     "simulate": "sim.api",
     "load_world": "sim.world",
     "ListeningEnv": "sim.env",
-    "BatchListeners": "sim.batch",
+    "BatchListeners": "sim.vectorised",
 }
 
 

@@ -20,7 +20,9 @@ COMMANDS = {
 
 
 def build_parser():
-    parser = argparse.ArgumentParser(prog="sim", description="sim: the hidden world of listeners and its traffic.")
+    parser = argparse.ArgumentParser(
+        prog="sim", description="sim: the hidden world of listeners and its traffic."
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name, (module_name, help_text) in COMMANDS.items():
         module = importlib.import_module(module_name)

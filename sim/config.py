@@ -50,7 +50,9 @@ def config_from_dict(values):
 
 def _check_ranges(config):
     if config.first_track_neighbours < 1 or config.max_tracks < 1 or config.hype_tracks < 0:
-        raise ConfigError("listener config: first_track_neighbours and max_tracks must be >= 1, hype_tracks >= 0")
+        raise ConfigError(
+            "listener config: first_track_neighbours and max_tracks must be >= 1, hype_tracks >= 0"
+        )
     if not 0.0 <= config.fatigue < 1.0 or not 0.0 <= config.churn_probability <= 1.0:
         raise ConfigError("listener config: fatigue must be in [0, 1) and churn_probability in [0, 1]")
 

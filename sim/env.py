@@ -35,8 +35,10 @@ class ListeningEnv(gym.Env):
 
     ## Episode end
 
-    ``terminated`` when the listener runs out of patience or reaches the
-    config's ``max_tracks`` cap; the episode never truncates on its own.
+    ``terminated`` when the listener runs out of patience (the session's
+    natural end); ``truncated`` when the config's ``max_tracks`` cap stops a
+    listener who would go on. At most one of them is true: a listener who
+    leaves on the capped track has ended the session.
 
     ## Arguments
 
@@ -86,9 +88,11 @@ class ListeningEnv(gym.Env):
         track = int(action)
         time = self.model.listen(self.session, track, self.np_random)
         self._last = (track, time)
+        terminated = self.session.budget <= 0
+        truncated = self.session.done and not terminated
         if self.session.done:
             self.population.after_session(self.session, self.np_random)
-        return self._observation(track), time, self.session.done, False, self._info()
+        return self._observation(track), time, terminated, truncated, self._info()
 
     def _observation(self, track):
         return {"user": self.session.user, "track": track}
@@ -105,7 +109,8 @@ class ListeningEnv(gym.Env):
             return None
         track, time = self._last
         row = self.world.catalog[track]
-        return f"user {self.session.user}: {row['artist']} - {row['title']} ({row['genre']}) listened {time:.2f}"
+        heard = f"{row['artist']} - {row['title']} ({row['genre']})"
+        return f"user {self.session.user}: {heard} listened {time:.2f}"
 
 
 if ENV_ID not in gym.registry:

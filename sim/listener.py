@@ -84,7 +84,10 @@ class ListenerModel:
         found = self._first_cache.get(anchor)
         if found is None:
             found = self.artists.nearest(
-                self.content[anchor], self.world.genre_of[anchor], self.appeal, self.config.first_track_neighbours
+                self.content[anchor],
+                self.world.genre_of[anchor],
+                self.appeal,
+                self.config.first_track_neighbours,
             )
             self._first_cache[anchor] = found
         return found
@@ -134,6 +137,7 @@ def appeal_shift(world, config, day):
         steps = np.random.default_rng([seed, 1]).normal(0.0, config.drift_scale, size=(day, world.n_tracks))
         shift += steps.sum(axis=0).astype(np.float32)
     if config.hype and config.hype_tracks:
-        hyped = np.random.default_rng([seed, 2, day]).choice(world.n_tracks, config.hype_tracks, replace=False)
+        rng = np.random.default_rng([seed, 2, day])
+        hyped = rng.choice(world.n_tracks, config.hype_tracks, replace=False)
         shift[hyped] += config.hype_boost
     return shift

@@ -30,10 +30,11 @@ def configure(parser):
 
 
 def run(args):
-    from sim.api import run_days, write_episodes_csv
+    from sim.api import write_episodes_csv
     from sim.config import load_config
     from sim.interrupts import exit_code
     from sim.report import day_table
+    from sim.runner import run_days
     from sim.world import load_world
 
     config = load_config(args.config, churn=args.churn, hype=args.hype, drift=args.drift)
@@ -57,7 +58,8 @@ def run(args):
 
 def _say_interrupted(day):
     if day.partial:
-        kept = f"kept the {len(day.rows)} finished sessions of day {day.day} (of {day.planned}), marked partial"
+        kept = (f"kept the {len(day.rows)} finished sessions of day {day.day} (of {day.planned}), "
+                "marked partial")
     else:
         kept = f"day {day.day} had ended; its {len(day.rows)} sessions are kept"
     print(f"sim run: interrupted by {day.interrupted}; {kept}", file=sys.stderr)

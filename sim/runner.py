@@ -1,129 +1,94 @@
-"""Run days of listening sessions, in this process or in several, and collect episode stats.
+"""Run days of listening sessions, in this process or in several, and collect their results.
 
-Seeds: process ``p`` on day ``d`` draws users and listens with
-``default_rng([seed, d, p])`` and its agent is seeded from ``[seed, p]``, so
-the same seed and process count give the same sessions. Process ``p`` of
-``P`` serves only users ``u % P == p``, so no user is in two sessions at once.
-With one process the agent lives across days (a learning agent keeps
-learning); with several, each day builds fresh agents in fresh processes.
-
-A session whose requests fail even after the remote agent's retries is
-dropped and counted; after ``MAX_CONSECUTIVE_FAILURES`` failed sessions in a
-row a process stops its day, so a dead service never hangs a run. Ctrl-C
-(or SIGTERM in ``sim run``) ends the day at once; either way the day keeps
-its finished sessions and is marked partial. Several processes: ``sim.workers``.
+``run_days`` is the loop behind ``sim run`` and ``sim.simulate``: one day
+after another, each played by one ``Simulation`` (``sim.simulation``) or by
+worker processes (``sim.workers``). With one process the agent lives across
+days (a learning agent keeps learning); with several, each day builds fresh
+agents in fresh processes. Ctrl-C (or SIGTERM in ``sim run``) ends the run;
+the day it hit keeps its finished sessions and is marked partial.
 """
 
 import dataclasses
 
-import numpy as np
+from tqdm.auto import tqdm
 
-from sim.agents import make_agent
+from sim.agents import agent_class
 from sim.config import ListenerConfig
-from sim.episodes import play_session, session_stats
+from sim.errors import ArgumentError
 from sim.interrupts import signal_name
-from sim.listener import ListenerModel
-from sim.population import Population
-from sim.world import World, load_world
-
-MAX_CONSECUTIVE_FAILURES = 10
+from sim.simulation import DayResult, DayTask, Simulation, split
+from sim.workers import run_parallel_day
 
 
-@dataclasses.dataclass
-class DayTask:
-    """What one process simulates on one day."""
+def run_days(world="data", agent="random", episodes=1000, days=1, processes=1, seed=0, url=None,
+             config=None, progress=True, between_days=None, first_day=0):
+    """Simulate ``days`` days of ``episodes`` sessions each; returns one DayResult per day.
 
-    world: str
-    agent: str
-    url: str | None
-    config: dict
-    day: int
-    process: int
-    processes: int
-    first_episode: int
-    episodes: int
-    seed: int
-    churned: list
-
-
-@dataclasses.dataclass
-class DayResult:
-    """One day's episode rows and what cut it short, if anything (then it is ``partial``)."""
-
-    day: int
-    rows: list
-    failed: int = 0
-    retried: int = 0
-    stopped: str = ""  # why a process gave up early after service failures, if it did
-    churned: list = dataclasses.field(default_factory=list)
-    planned: int = 0  # sessions the day was meant to play
-    interrupted: str = ""  # the signal that ended the day early (SIGINT, SIGTERM), if one did
-
-    @property
-    def why_partial(self):
-        """Why the day played fewer sessions than planned; "" for a full day."""
-        played = len(self.rows) + self.failed
-        if played >= self.planned or not (self.interrupted or self.stopped):
-            return ""
-        cause = f"interrupted by {self.interrupted}" if self.interrupted else "stopped early"
-        return f"{cause} after {played} of {self.planned} sessions"
-
-    @property
-    def partial(self):
-        return bool(self.why_partial)
-
-
-class Simulation:
-    """The state one process keeps: world, listener model, population and agent."""
-
-    def __init__(self, world, agent, seed, process=0, url=None, config=None, churned=(), processes=1):
-        self.world = world if isinstance(world, World) else load_world(world)
-        self.model = ListenerModel(self.world, config or ListenerConfig())
-        self.population = Population(self.world, self.model.config, churned, share=(process % processes, processes))
-        agent_seed = int(np.random.SeedSequence([seed, process]).generate_state(1)[0])
-        self.agent = make_agent(agent, world=self.world, listeners=self.model, seed=agent_seed, url=url)
-        self.seed, self.process = seed, process
-
-    def run_day(self, day, first_episode, episodes, on_session=None):
-        """Play ``episodes`` sessions of ``day``; ``on_session(row)`` follows each (None: dropped).
-
-        A KeyboardInterrupt ends the day early: the result keeps the finished
-        sessions and names the signal in ``interrupted``.
-        """
-        self.model.set_day(day)
-        result = DayResult(day=day, rows=[], planned=episodes)
-        churned_before, retried_before = set(self.population.churned), getattr(self.agent, "retried", 0)
+    Days are numbered from ``first_day``: separate runs that continue a story
+    (traffic day, then an A/B day) pass 0, then 1, and get fresh sessions.
+    ``between_days(day)`` is called before every day after the first; it returns
+    False to stop early (the CLI's interactive prompt). A KeyboardInterrupt ends
+    the run: the day it hit comes last, marked ``interrupted``, with the
+    sessions that finished (none if it hit before the day's first session).
+    """
+    config = config or ListenerConfig()
+    _check_arguments(world, agent, episodes, days, processes, url, first_day)
+    player, results = _DayPlayer(world, agent, episodes, processes, seed, url, config, progress), []
+    for day in range(first_day, first_day + days):
         try:
-            self._play(result, range(first_episode, first_episode + episodes), on_session or (lambda row: None))
+            if day > first_day and between_days is not None and between_days(day) is False:
+                break
+        except KeyboardInterrupt as interrupt:
+            results.append(DayResult(day=day, rows=[], planned=episodes, interrupted=signal_name(interrupt)))
+            break
+        results.append(player.play(day, churned=[u for r in results for u in r.churned]))
+        if results[-1].interrupted:
+            break
+    return results
+
+
+def _check_arguments(world, agent, episodes, days, processes, url, first_day):
+    if episodes < 1 or days < 1 or processes < 1 or first_day < 0:
+        raise ArgumentError("episodes, days and processes must be at least 1, the first day at least 0")
+    if processes > 1 and not isinstance(world, (str, bytes)) and not hasattr(world, "__fspath__"):
+        raise ArgumentError("several processes need the world as a folder path, not a loaded World")
+    if processes > 1 and agent == "console":
+        raise ArgumentError("the console agent needs a person at one terminal: use --processes 1")
+    agent_class(agent)  # an unknown agent fails here once, not in every worker
+    if agent == "remote":
+        from sim.agents.remote import RemoteAgent
+
+        RemoteAgent(url or "http://127.0.0.1:5000").check()
+
+
+class _DayPlayer:
+    """Plays one day at a time: in this process with one Simulation kept across days, or in workers."""
+
+    def __init__(self, world, agent, episodes, processes, seed, url, config, progress):
+        self.world, self.agent, self.episodes, self.processes = world, agent, episodes, processes
+        self.seed, self.url, self.config, self.progress = seed, url, config, progress
+        self.simulation = None
+
+    def play(self, day, churned):
+        """The day's DayResult; an interruption before or after its sessions marks it too."""
+        result = DayResult(day=day, rows=[], planned=self.episodes)
+        try:
+            with tqdm(total=self.episodes, desc=f"day {day}", unit="session",
+                      disable=not self.progress) as bar:
+                result = self._sessions(day, churned, bar)
         except KeyboardInterrupt as interrupt:
             result.interrupted = signal_name(interrupt)
-        result.retried = getattr(self.agent, "retried", 0) - retried_before
-        result.churned = sorted(self.population.churned - churned_before)
         return result
 
-    def _play(self, result, episodes, on_session):
-        from sim.agents.remote import RemoteError
+    def _sessions(self, day, churned, bar):
+        if self.processes > 1:
+            return run_parallel_day(self._tasks(day, churned), bar)
+        if self.simulation is None:
+            self.simulation = Simulation(self.world, self.agent, self.seed, url=self.url, config=self.config)
+        return self.simulation.run_day(day, 0, self.episodes, on_session=lambda row: bar.update(1))
 
-        rng, streak = np.random.default_rng([self.seed, result.day, self.process]), 0
-        for episode in episodes:
-            try:
-                session = play_session(self.model, self.agent, self.population.pick(rng), rng)
-            except RemoteError as error:
-                result.failed, streak = result.failed + 1, streak + 1
-                on_session(None)
-                if streak >= MAX_CONSECUTIVE_FAILURES:
-                    result.stopped = f"{streak} sessions in a row failed, last: {error}"
-                    return
-                continue
-            streak, row = 0, session_stats(session, result.day, episode)
-            result.rows.append(row)
-            self.population.after_session(session, rng)
-            on_session(row)
-
-
-def split(episodes, processes):
-    """(first episode, count) per process, as even as possible."""
-    base, extra = divmod(episodes, processes)
-    counts = [base + (p < extra) for p in range(processes)]
-    starts = np.concatenate([[0], np.cumsum(counts)[:-1]]).tolist()
-    return list(zip(starts, counts))
+    def _tasks(self, day, churned):
+        config = dataclasses.asdict(self.config)
+        return [DayTask(str(self.world), self.agent, self.url, config, day, p, self.processes, first, count,
+                        self.seed, churned)
+                for p, (first, count) in enumerate(split(self.episodes, self.processes))]

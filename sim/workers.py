@@ -38,7 +38,7 @@ import numpy as np
 from sim import errors
 from sim.config import ListenerConfig
 from sim.interrupts import signal_name
-from sim.runner import DayResult, DayTask, Simulation
+from sim.simulation import DayResult, DayTask, Simulation
 
 GRACE = 2.0  # seconds a terminated worker gets to leave before it is killed
 BATCH_SECONDS, BATCH_ROWS = 0.1, 200  # a worker sends its sessions at least this often

@@ -26,7 +26,8 @@ def run(args):
         save_world(world, args.out)
     manifest = world.manifest
     print(
-        f"world: {manifest['tracks']} tracks by {manifest['artists']} artists in {manifest['genres']} genres, "
+        f"world: {manifest['tracks']} tracks by {manifest['artists']} artists "
+        f"in {manifest['genres']} genres, "
         f"{manifest['users']} listeners, seed {manifest['seed']} -> {args.out}/catalog, {args.out}/world"
     )
     return 0

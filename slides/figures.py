@@ -26,8 +26,9 @@ def _figure(width=10.0, height=4.6):
 
 
 def _box(ax, x, y, text, color=BLUE, width=0.2, height=0.15, dashed=False):
-    ax.add_patch(FancyBboxPatch((x - width / 2, y - height / 2), width, height, boxstyle="round,pad=0.01,rounding_size=0.02",
-                                facecolor=color + "22", edgecolor=color, linewidth=2, linestyle="--" if dashed else "-"))
+    ax.add_patch(FancyBboxPatch((x - width / 2, y - height / 2), width, height,
+                                boxstyle="round,pad=0.01,rounding_size=0.02", facecolor=color + "22",
+                                edgecolor=color, linewidth=2, linestyle="--" if dashed else "-"))
     ax.text(x, y, text, ha="center", va="center", fontsize=12, color=INK)
 
 
@@ -35,8 +36,8 @@ def _arrow(ax, start, end, label="", color=INK, bend=0.0, label_at=(0, 0)):
     ax.add_patch(FancyArrowPatch(start, end, arrowstyle="-|>", mutation_scale=18, linewidth=1.8, color=color,
                                  connectionstyle=f"arc3,rad={bend}", shrinkA=4, shrinkB=4))
     if label:
-        ax.text((start[0] + end[0]) / 2 + label_at[0], (start[1] + end[1]) / 2 + label_at[1], label, ha="center",
-                va="center", fontsize=10.5, color=color, style="italic",
+        ax.text((start[0] + end[0]) / 2 + label_at[0], (start[1] + end[1]) / 2 + label_at[1], label,
+                ha="center", va="center", fontsize=10.5, color=color, style="italic",
                 bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.5})
 
 
@@ -73,7 +74,8 @@ def two_stage():
     fig = _figure(12, 3.4)
     ax = _diagram_axes(fig)
     steps = [("catalog\n50,000 tracks", GREY), ("candidates\n100 per track\n(a list in Redis)", BLUE),
-             ("ranking per request\n<context + user, item>\n+ bias, in numpy", ORANGE), ("answer\none of the\nbest 10", GREEN)]
+             ("ranking per request\n<context + user, item>\n+ bias, in numpy", ORANGE),
+             ("answer\none of the\nbest 10", GREEN)]
     xs = [0.1, 0.37, 0.65, 0.9]
     widths = [0.17, 0.19, 0.23, 0.14]
     for x, width, (text, color) in zip(xs, widths, steps):
@@ -82,7 +84,8 @@ def two_stage():
     for (a, wa, b, wb), text in zip(zip(xs, widths, xs[1:], widths[1:]), labels):
         _arrow(ax, (a + wa / 2 + 0.01, 0.62), (b - wb / 2 - 0.01, 0.62))
         ax.text((a + b) / 2, 0.22, text, ha="center", fontsize=12, color=INK)
-    ax.text(0.5, 0.03, "one Redis round trip fetches the candidates and both query vectors; scoring 100 candidates is one matmul",
+    ax.text(0.5, 0.03, "one Redis round trip fetches the candidates and both query vectors; "
+                       "scoring 100 candidates is one matmul",
             ha="center", fontsize=11, color=GREY)
     return fig
 
@@ -103,12 +106,15 @@ def factorisation():
     ax = right
     ax.set(xlim=(0, 1), ylim=(0, 1))
     ax.axis("off")
-    ax.add_patch(FancyBboxPatch((0.02, 0.25), 0.3, 0.5, boxstyle="square,pad=0", facecolor=BLUE + "33", edgecolor=BLUE))
+    ax.add_patch(FancyBboxPatch((0.02, 0.25), 0.3, 0.5, boxstyle="square,pad=0", facecolor=BLUE + "33",
+                                edgecolor=BLUE))
     ax.text(0.17, 0.5, "R\nlisteners ×\ntracks", ha="center", va="center", fontsize=12)
     ax.text(0.37, 0.5, "≈", fontsize=26, ha="center", va="center")
-    ax.add_patch(FancyBboxPatch((0.44, 0.25), 0.08, 0.5, boxstyle="square,pad=0", facecolor=ORANGE + "33", edgecolor=ORANGE))
+    ax.add_patch(FancyBboxPatch((0.44, 0.25), 0.08, 0.5, boxstyle="square,pad=0", facecolor=ORANGE + "33",
+                                edgecolor=ORANGE))
     ax.text(0.48, 0.2, "P\nlisteners × d", ha="center", va="top", fontsize=12)
-    ax.add_patch(FancyBboxPatch((0.58, 0.62), 0.38, 0.08, boxstyle="square,pad=0", facecolor=GREEN + "33", edgecolor=GREEN))
+    ax.add_patch(FancyBboxPatch((0.58, 0.62), 0.38, 0.08, boxstyle="square,pad=0", facecolor=GREEN + "33",
+                                edgecolor=GREEN))
     ax.text(0.77, 0.8, "Qᵀ (d × tracks)", ha="center", fontsize=12)
     ax.text(0.77, 0.38, "score(u, i) = p_u · q_i + b_i\nd = 16–64 numbers per\nlistener and per track",
             ha="center", va="center", fontsize=11.5)
@@ -130,7 +136,7 @@ def _world():
 
 def _play(policy, sessions=3000, seed=0):
     """Sessions of ``policy`` in the simulator; per session: time, tracks heard, distinct artists, history."""
-    from sim.batch import BatchListeners
+    from sim.vectorised import BatchListeners
 
     world = _world()
     listeners = BatchListeners(world)
@@ -154,7 +160,7 @@ def _play(policy, sessions=3000, seed=0):
 def _sticky_day():
     """A day of StickyArtist sessions and its positives (time > 0.8), as the training code would read them."""
     if "day" not in _CACHE:
-        from sim.batch import StickyArtistPolicy
+        from sim.array_policies import StickyArtistPolicy
 
         day = _play(StickyArtistPolicy(_world(), seed=1), sessions=4000, seed=1)
         rows, cols = np.nonzero(day["heard"] > POSITIVE_TIME)
@@ -167,7 +173,7 @@ class _Mix:
     """StickyArtist with probability 1 - share, a uniformly random track otherwise."""
 
     def __init__(self, share, seed=0):
-        from sim.batch import RandomPolicy, StickyArtistPolicy
+        from sim.array_policies import RandomPolicy, StickyArtistPolicy
 
         self.share, self.rng = share, np.random.default_rng(seed)
         self.sticky, self.random = StickyArtistPolicy(_world(), seed), RandomPolicy(_world().n_tracks, seed)
@@ -190,10 +196,11 @@ class _TopPop:
 
 def policies():
     """Mean session time of simple policies in the simulator, with 95% CIs."""
-    from sim.batch import RandomPolicy, StickyArtistPolicy
+    from sim.array_policies import RandomPolicy, StickyArtistPolicy
 
     world = _world()
-    runs = {"Random": RandomPolicy(world.n_tracks, 2), "TopPop": _TopPop(2), "StickyArtist": StickyArtistPolicy(world, 2)}
+    runs = {"Random": RandomPolicy(world.n_tracks, 2), "TopPop": _TopPop(2),
+            "StickyArtist": StickyArtistPolicy(world, 2)}
     fig = _figure(9, 3.6)
     ax = fig.add_subplot()
     for y, (name, policy) in enumerate(runs.items()):
@@ -223,12 +230,14 @@ def long_tail():
     right.plot(np.arange(1, len(counts) + 1) / len(counts) * 100, share * 100, color=ORANGE, lw=2)
     top = int(0.01 * len(counts))
     right.axvline(1, color=GREY, ls="--")
-    right.text(2, share[top] * 100 - 8, f"top 1% of tracks:\n{share[top] * 100:.0f}% of all likes", fontsize=11)
-    right.text(55, 80, f"{100 * np.mean(counts == 0):.0f}% of the catalog:\nno like at all", fontsize=11, ha="center")
+    right.text(2, share[top] * 100 - 8, f"top 1% of tracks:\n{share[top] * 100:.0f}% of all likes",
+               fontsize=11)
+    right.text(55, 80, f"{100 * np.mean(counts == 0):.0f}% of the catalog:\nno like at all", fontsize=11,
+               ha="center")
     right.set(xlabel="% of the catalog, most liked first", ylabel="% of likes", xlim=(0, 100), ylim=(0, 101),
               title="cumulative share of likes")
-    fig.suptitle(f"A simulated day of StickyArtist traffic ({len(day['time']):,} sessions), likes = time > 0.8",
-                 fontsize=12)
+    fig.suptitle(f"A simulated day of StickyArtist traffic ({len(day['time']):,} sessions), "
+                 "likes = time > 0.8", fontsize=12)
     return fig
 
 
@@ -244,10 +253,12 @@ def tradeoff():
     ax = fig.add_subplot()
     ax.plot(variety, time, "o-", color=BLUE, lw=2, ms=8)
     for share, x, y in zip(shares, variety, time):
-        ax.annotate(f"{int(share * 100)}% random", (x, y), textcoords="offset points", xytext=(8, 6), fontsize=11)
+        ax.annotate(f"{int(share * 100)}% random", (x, y), textcoords="offset points", xytext=(8, 6),
+                    fontsize=11)
     ax.margins(0.08)
     ax.set(xlabel="distinct artists heard / tracks in the session (variety)",
-           ylabel="mean session time", title="StickyArtist mixed with random tracks: 3,000 simulated sessions per point")
+           ylabel="mean session time",
+           title="StickyArtist mixed with random tracks: 3,000 simulated sessions per point")
     return fig
 
 
@@ -262,7 +273,8 @@ def drift():
     base = world.appeal
     fig = _figure(10, 4.0)
     ax = fig.add_subplot()
-    picks = [int(np.argmax(base)), *np.random.default_rng(0).choice(world.n_tracks, 5, replace=False).tolist()]
+    others = np.random.default_rng(0).choice(world.n_tracks, 5, replace=False).tolist()
+    picks = [int(np.argmax(base)), *others]
     for i, track in enumerate(picks):
         ax.plot(days, base[track] + shifts[:, track], lw=2, color=BLUE if i == 0 else None,
                 label="the most appealing track" if i == 0 else None)
@@ -309,28 +321,34 @@ def aa_pvalues():
         split = aa_split(users, seed=seed)
         listener_level.append(effects(split, metrics=("mean_time_per_session",))["p_value"].iloc[0])
         half = sessions["user"].map(split.set_index("user")["treatment"])
-        session_level.append(welch(sessions.loc[half == "C", "time"], sessions.loc[half == "T1", "time"])["p_value"])
+        test = welch(sessions.loc[half == "C", "time"], sessions.loc[half == "T1", "time"])
+        session_level.append(test["p_value"])
     fig = _figure(10, 3.8)
     for ax, values, name in zip(fig.subplots(1, 2, sharey=True), (listener_level, session_level),
-                                ("listener level (the unit that was randomised)", "session level (each session counted alone)")):
+                                ("listener level (the unit that was randomised)",
+                                 "session level (each session counted alone)")):
         ax.hist(values, bins=20, range=(0, 1), color=BLUE, edgecolor="white")
         ax.axhline(len(values) / 20, color=INK, ls="--", lw=1)
         ax.axvspan(0, 0.05, color=RED, alpha=0.15)
-        ax.set(xlabel="p-value", title=f"{name}\np < 0.05 in {100 * np.mean(np.array(values) < 0.05):.0f}% of splits")
+        significant = 100 * np.mean(np.array(values) < 0.05)
+        ax.set(xlabel="p-value", title=f"{name}\np < 0.05 in {significant:.0f}% of splits")
     fig.axes[0].set_ylabel("A/A splits")
-    fig.suptitle("300 A/A splits of one synthetic day (botify.analysis.synthetic_ab), mean time per session", fontsize=12)
+    fig.suptitle("300 A/A splits of one synthetic day (botify.analysis.synthetic_ab), mean time per session",
+                 fontsize=12)
     return fig
 
 
 # --- measured tables from the READMEs -------------------------------------------------------------------
 
 # botify/training/README.md, quality benchmark: LEADERBOARD, 5,000 sessions, ~490 listeners per arm
-LEADERBOARD = [("Random", 1.524, None), ("StickyArtist", 2.790, (83.1, 74.3, 91.9)), ("TopPop", 3.592, (135.7, 124.2, 147.3)),
-               ("Contextual", 3.664, (140.5, 127.9, 153.1)), ("Collaborative", 4.514, (196.2, 177.0, 215.4))]
+LEADERBOARD = [("Random", 1.524, None), ("StickyArtist", 2.790, (83.1, 74.3, 91.9)),
+               ("TopPop", 3.592, (135.7, 124.2, 147.3)), ("Contextual", 3.664, (140.5, 127.9, 153.1)),
+               ("Collaborative", 4.514, (196.2, 177.0, 215.4))]
 # botify/README.md, load benchmark on a quiet machine: concurrency, req/s, p50 ms, p99 ms
 LOAD = [(1, 776, 1.2, 2.9), (8, 1460, 4.9, 14.7), (32, 1515, 19.6, 47.2)]
 # botify/README.md, CPU per request under load (ms)
-CPU_PER_REQUEST = [("gunicorn", 0.5), ("Flask + botify + Redis client", 0.7), ("Redis", 0.07), ("load generator", 0.15)]
+CPU_PER_REQUEST = [("gunicorn", 0.5), ("Flask + botify + Redis client", 0.7), ("Redis", 0.07),
+                   ("load generator", 0.15)]
 
 
 def leaderboard():
@@ -340,11 +358,13 @@ def leaderboard():
     colors = [GREY, BLUE, ORANGE, GREEN, RED]
     for y, ((name, mean, effect), color) in enumerate(zip(LEADERBOARD, colors)):
         ax.barh(y, mean, color=color, height=0.6)
-        label = f"{mean:.2f}" + (f"   {effect[0]:+.0f}% [{effect[1]:+.0f}%, {effect[2]:+.0f}%] vs Random" if effect else "   control")
+        label = f"{mean:.2f}" + (f"   {effect[0]:+.0f}% [{effect[1]:+.0f}%, {effect[2]:+.0f}%] vs Random"
+                                 if effect else "   control")
         ax.text(mean + 0.05, y, label, va="center", fontsize=11.5)
     ax.set_yticks(range(len(LEADERBOARD)), [name for name, _, _ in LEADERBOARD], fontsize=12)
     ax.set(xlim=(0, 7.2), xlabel="mean time per session (per-listener mean), 95% Welch CI of the effect",
-           title="LEADERBOARD: one five-way A/B day after a day of STICKY_ARTIST traffic (botify/training/README.md)")
+           title="LEADERBOARD: one five-way A/B day after a day of STICKY_ARTIST traffic "
+                 "(botify/training/README.md)")
     ax.invert_yaxis()
     return fig
 
@@ -355,15 +375,17 @@ def load():
     left, right = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.2, 1]})
     concurrency = [c for c, *_ in LOAD]
     left.plot(concurrency, [r for _, r, _, _ in LOAD], "o-", color=BLUE, lw=2, label="requests/s")
-    left.set(xscale="log", xlim=(0.7, 48), xticks=concurrency, xticklabels=[str(c) for c in concurrency], xlabel="concurrent clients",
-             ylabel="requests/s", ylim=(0, 1800), title="POST /next on 2 cores (quiet machine)")
+    left.set(xscale="log", xlim=(0.7, 48), xticks=concurrency, xticklabels=[str(c) for c in concurrency],
+             xlabel="concurrent clients", ylabel="requests/s", ylim=(0, 1800),
+             title="POST /next on 2 cores (quiet machine)")
     twin = left.twinx()
     twin.plot(concurrency, [p for *_, p in LOAD], "s--", color=RED, lw=2, label="p99 ms")
     twin.set_ylabel("p99 latency, ms", color=RED)
     twin.set_ylim(0, 60)
     for c, r, _, p in LOAD:
         left.annotate(f"{r:,}/s", (c, r), textcoords="offset points", xytext=(0, 8), ha="center", fontsize=10)
-        twin.annotate(f"p99 {p} ms", (c, p), textcoords="offset points", xytext=(8, -14), ha="left", fontsize=10, color=RED)
+        twin.annotate(f"p99 {p} ms", (c, p), textcoords="offset points", xytext=(8, -14), ha="left",
+                      fontsize=10, color=RED)
     names, costs = zip(*CPU_PER_REQUEST)
     right.barh(range(len(names)), costs, color=[GREY, BLUE, GREEN, ORANGE], height=0.6)
     right.set_yticks(range(len(names)), names)
@@ -386,8 +408,9 @@ def spark_vs_pandas():
 
 DRAWINGS = {
     "loop": loop, "policies": policies, "effects": effects_screenshot, "sessions": sessions_screenshot,
-    "aa_pvalues": aa_pvalues, "long_tail": long_tail, "factorisation": factorisation, "leaderboard": leaderboard,
-    "drift": drift, "two_stage": two_stage, "tradeoff": tradeoff, "load": load, "spark_vs_pandas": spark_vs_pandas,
+    "aa_pvalues": aa_pvalues, "long_tail": long_tail, "factorisation": factorisation,
+    "leaderboard": leaderboard, "drift": drift, "two_stage": two_stage, "tradeoff": tradeoff, "load": load,
+    "spark_vs_pandas": spark_vs_pandas,
 }
 
 

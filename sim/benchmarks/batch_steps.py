@@ -10,8 +10,9 @@ import time
 
 import numpy as np
 
-from sim.batch import BatchListeners, RandomPolicy, evaluate
+from sim.array_policies import RandomPolicy
 from sim.benchmarks.worlds import benchmark_world, parse, report
+from sim.vectorised import BatchListeners, evaluate
 
 
 def stepping_rate(world, sessions, seed):

@@ -14,7 +14,7 @@ import numpy as np
 
 from sim.benchmarks.worlds import benchmark_world
 from sim.report import mean_sem
-from sim.runner import Simulation
+from sim.simulation import Simulation
 
 AGENTS = ["random", "sticky_artist", "top_pop", "oracle"]
 

@@ -17,8 +17,8 @@ def steps_per_second(env, steps, seed):
     env.reset(seed=seed)
     start = time.perf_counter()
     for action in actions:
-        _, _, terminated, _, _ = env.step(action)
-        if terminated:
+        _, _, terminated, truncated, _ = env.step(action)
+        if terminated or truncated:
             env.reset()
     return steps / (time.perf_counter() - start)
 

@@ -1,4 +1,4 @@
-"""Shared fixtures: one small seeded world written once per test session, a stub botify, `sim run` processes."""
+"""Shared fixtures: a small seeded world written once per test session, a stub botify, `sim run` processes."""
 
 import contextlib
 import json
@@ -130,7 +130,9 @@ class SimRun:
 
     def workers(self):
         """Pids of the spawned worker processes, children of `sim run`."""
-        return [pid for pid, ppid, _ in _live_processes() if ppid == self.pid and b"spawn_main" in _cmdline(pid)]
+        return [
+            pid for pid, ppid, _ in _live_processes() if ppid == self.pid and b"spawn_main" in _cmdline(pid)
+        ]
 
     def group(self):
         """Pids of the live processes in the run's process group: itself, its workers and helpers."""

@@ -1,4 +1,4 @@
-"""sim.simulate / run_days: seeded episode stats, days, churn, processes, a failing service, interruptions."""
+"""sim.simulate and the episodes CSV: seeded episode stats, days, processes, interrupted runs."""
 
 import csv
 import sys
@@ -8,15 +8,9 @@ import pytest
 
 import sim
 from sim.agents.base import Agent
-from sim.agents.remote import RemoteAgent
-from sim.api import run_days, write_episodes_csv
-from sim.config import ListenerConfig
+from sim.api import write_episodes_csv
 from sim.errors import OutputError
-
-
-@pytest.fixture(autouse=True)
-def quick_backoff(monkeypatch):
-    monkeypatch.setattr(RemoteAgent, "backoff", 0.001)
+from sim.runner import run_days
 
 
 def test_simulate_returns_one_row_per_episode_and_day(world_dir):
@@ -33,31 +27,6 @@ def test_same_seed_same_sessions_other_seed_other_sessions(world):
 
     assert run(3).equals(run(3))
     assert not run(3).equals(run(4))
-
-
-def test_churned_users_do_not_come_back(world):
-    config = ListenerConfig(churn=True, churn_below=1.2, churn_probability=1.0)
-    days = run_days(world, "random", episodes=200, days=2, seed=0, config=config, progress=False)
-    assert days[0].churned
-    assert not set(days[0].churned) & {row["user"] for row in days[1].rows}
-
-
-def test_a_stop_between_days_ends_the_run(world):
-    days = run_days(world, "random", episodes=5, days=3, progress=False, between_days=lambda day: False)
-    assert len(days) == 1
-
-
-def test_retried_requests_are_counted_and_the_sessions_kept(world, botify_stub):
-    botify_stub.fail_next = 3
-    days = run_days(world, "remote", episodes=10, url=botify_stub.url, progress=False)
-    assert len(days[0].rows) == 10 and days[0].retried == 3 and days[0].failed == 0
-
-
-def test_a_service_that_dies_mid_run_is_counted_and_the_run_stops(world, botify_stub):
-    botify_stub.fail_next = 10**9  # GET / still answers alive, every POST fails
-    days = run_days(world, "remote", episodes=50, url=botify_stub.url, progress=False)
-    assert days[0].failed == 10 and not days[0].rows
-    assert "10 sessions in a row failed" in days[0].stopped
 
 
 @pytest.mark.slow
@@ -106,15 +75,6 @@ def test_an_interrupted_simulation_returns_the_finished_sessions_marked_partial(
     assert frame.attrs["why_partial"] == f"day 0 interrupted by SIGINT after {len(frame)} of 50 sessions"
 
 
-def test_an_interrupt_between_days_ends_the_run_with_that_day_empty(world):
-    def ctrl_c(day):
-        raise KeyboardInterrupt
-
-    days = run_days(world, "random", episodes=5, days=3, progress=False, between_days=ctrl_c)
-    assert [len(d.rows) for d in days] == [5, 0]
-    assert days[1].why_partial == "interrupted by SIGINT after 0 of 5 sessions"
-
-
 def test_the_csv_marks_the_rows_of_partial_days(world, interrupting_agent, tmp_path):
     days = run_days(world, "random", episodes=5, progress=False)
     days += run_days(world, interrupting_agent, episodes=50, first_day=1, progress=False)
@@ -126,5 +86,6 @@ def test_the_csv_marks_the_rows_of_partial_days(world, interrupting_agent, tmp_p
 
 
 def test_an_unwritable_csv_path_is_an_output_error(world, tmp_path):
+    days = run_days(world, "random", episodes=2, progress=False)
     with pytest.raises(OutputError, match="cannot write"):
-        write_episodes_csv(run_days(world, "random", episodes=2, progress=False), tmp_path / "no" / "such.csv")
+        write_episodes_csv(days, tmp_path / "no" / "such.csv")

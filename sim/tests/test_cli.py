@@ -1,4 +1,4 @@
-"""The `sim` command reports user errors and interrupts in one line; every other exception keeps its traceback."""
+"""The `sim` command reports user errors and interrupts in one line; other exceptions keep their traceback."""
 
 import signal
 

@@ -1,10 +1,11 @@
-"""The gymnasium environment: passes check_env, seeds reproduce rollouts, info and render."""
+"""The gymnasium environment: passes check_env, seeds reproduce rollouts, episodes end right, info, render."""
 
 import gymnasium as gym
 import numpy as np
 import pytest
 from gymnasium.utils.env_checker import check_env
 
+from sim.config import ListenerConfig
 from sim.env import ENV_ID, ListeningEnv
 
 
@@ -14,6 +15,11 @@ def test_passes_the_gymnasium_checker(world_dir, render_mode):
     check_env(env)
 
 
+def test_a_capped_env_passes_the_gymnasium_checker(world_dir):
+    # a cap of 2, not 1: the checker refuses any env that truncates at its first step
+    check_env(gym.make(ENV_ID, world=str(world_dir), config=ListenerConfig(max_tracks=2)).unwrapped)
+
+
 def rollout(env, seed, steps=300):
     rng = np.random.default_rng(seed)
     obs, _ = env.reset(seed=seed)
@@ -21,7 +27,7 @@ def rollout(env, seed, steps=300):
     for _ in range(steps):
         obs, reward, terminated, truncated, _ = env.step(int(rng.integers(env.action_space.n)))
         trace.append((int(obs["user"]), int(obs["track"]), reward, terminated, truncated))
-        if terminated:
+        if terminated or truncated:
             obs, _ = env.reset()
             trace.append((int(obs["user"]), int(obs["track"])))
     return trace
@@ -32,7 +38,7 @@ def test_same_seed_gives_the_same_rollout(world):
     assert rollout(ListeningEnv(world), 3) != rollout(ListeningEnv(world), 4)
 
 
-def test_an_episode_ends_terminated_never_truncated(world):
+def test_a_listener_who_leaves_terminates_the_episode(world):
     env = ListeningEnv(world)
     env.reset(seed=0)
     for steps in range(1, 200):
@@ -41,6 +47,14 @@ def test_an_episode_ends_terminated_never_truncated(world):
         if terminated:
             break
     assert terminated and info["tracks"] == steps + 1 and info["budget"] == 0
+
+
+def test_the_track_cap_truncates_the_episode(world):
+    env = ListeningEnv(world, ListenerConfig(max_tracks=2))  # a budget of 3 or more outlasts 2 tracks
+    env.reset(seed=0)
+    assert env.step(0)[2:4] == (False, False)
+    _, _, terminated, truncated, info = env.step(0)
+    assert truncated and not terminated and info["tracks"] == 3 and info["budget"] > 0
 
 
 def test_options_pick_the_user_and_the_day(world):

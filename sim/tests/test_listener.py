@@ -53,7 +53,8 @@ def test_first_candidates_are_the_best_scored_tracks_of_the_nearest_artists(mode
 
 def test_listening_time_follows_the_sigmoid_rounded_to_hundredths(model, world):
     session = model.start(3, np.random.default_rng(0))
-    other = next(t for t in range(world.n_tracks) if world.artist_of[t] != world.artist_of[session.first_track])
+    first_artist = world.artist_of[session.first_track]
+    other = next(t for t in range(world.n_tracks) if world.artist_of[t] != first_artist)
     time = model.listening_time(session, other)
     assert time == expected_time(model, session, other, plays=0)
     assert time == round(time, 2) and 0.0 <= time <= 1.0

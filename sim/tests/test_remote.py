@@ -64,5 +64,7 @@ def test_a_refused_connection_raises_remote_error():
 
 def test_check_passes_when_alive_and_is_one_line_when_unreachable(botify_stub):
     RemoteAgent(botify_stub.url).check()
-    with pytest.raises(ServiceUnreachable, match=r"botify is not reachable at http://127.0.0.1:\d+ .*botify serve"):
+    with pytest.raises(
+        ServiceUnreachable, match=r"botify is not reachable at http://127.0.0.1:\d+ .*botify serve"
+    ):
         RemoteAgent(f"http://127.0.0.1:{free_port()}").check()

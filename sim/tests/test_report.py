@@ -3,7 +3,7 @@
 import math
 
 from sim.report import day_table, mean_sem
-from sim.runner import DayResult
+from sim.simulation import DayResult
 
 
 def test_mean_and_standard_error():
@@ -14,7 +14,9 @@ def test_mean_and_standard_error():
 
 def test_table_has_a_line_per_day_and_trouble_notes():
     rows = [{"time": 2.0, "tracks": 5}, {"time": 4.0, "tracks": 7}]
-    table = day_table([DayResult(0, rows), DayResult(1, rows, failed=3, retried=4, stopped="dead", planned=9)])
+    table = day_table(
+        [DayResult(0, rows), DayResult(1, rows, failed=3, retried=4, stopped="dead", planned=9)]
+    )
     lines = table.splitlines()
     assert lines[1].split()[:6] == ["0", "2", "3.000", "±", "1.000", "6.00"]
     assert "4 requests retried, 3 sessions dropped" in table and "day 1 stopped early: dead" in table

@@ -40,7 +40,10 @@ def test_remote_agent_runs_against_a_service(world_dir, botify_stub, capsys):
         (["--world", "{corrupt}"], "embeddings.npy is not a readable .npy"),
         (["--world", "{world}", "--agent", "shuffle"], "unknown agent 'shuffle'"),
         (["--world", "{world}", "--config", "{config}"], "max_tracks must be int, got 'lots'"),
-        (["--world", "{world}", "--agent", "remote", "--url", "http://127.0.0.1:9"], "botify is not reachable"),
+        (
+            ["--world", "{world}", "--agent", "remote", "--url", "http://127.0.0.1:9"],
+            "botify is not reachable",
+        ),
         (["--world", "{world}", "--episodes", "0"], "at least 1"),
     ],
 )
@@ -90,8 +93,8 @@ def test_interactive_asks_before_each_next_day(world_dir, capsys, monkeypatch):
 def test_a_signal_stops_the_run_keeps_the_finished_sessions_and_marks_the_day_partial(
         world_dir, tmp_path, sim_run, processes, signum, to_group, code):
     csv = tmp_path / "episodes.csv"
-    run = sim_run("--world", world_dir, "--episodes", 2_000_000, "--processes", processes, "--agent", "random",
-                  "--csv", csv)
+    run = sim_run("--world", world_dir, "--episodes", 2_000_000, "--processes", processes,
+                  "--agent", "random", "--csv", csv)
     run.wait_for_sessions(1000)
     assert len(run.workers()) == (processes if processes > 1 else 0)
     (os.killpg if to_group else os.kill)(run.pid, signum)

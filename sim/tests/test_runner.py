@@ -1,11 +1,14 @@
-"""The runner's pieces: splitting work over processes, one process's day, and when a day is partial."""
+"""The runner: splitting work over processes, one process's day, when a day is partial, and days in a row."""
 
 import signal
 
 import pytest
 
+from sim.agents.remote import RemoteAgent
+from sim.config import ListenerConfig
 from sim.interrupts import Interrupted
-from sim.runner import DayResult, Simulation, split
+from sim.runner import run_days
+from sim.simulation import DayResult, Simulation, split
 
 
 def test_split_covers_every_episode_once():
@@ -33,7 +36,8 @@ def test_a_learning_agent_keeps_its_state_across_days(world):
 
 
 def test_processes_serve_disjoint_users(world):
-    rows = [Simulation(world, "random", seed=0, process=p, processes=2).run_day(0, 0, 40).rows for p in (0, 1)]
+    rows = [Simulation(world, "random", seed=0, process=p, processes=2).run_day(0, 0, 40).rows
+            for p in (0, 1)]
     assert {r["user"] % 2 for r in rows[0]} == {0} and {r["user"] % 2 for r in rows[1]} == {1}
 
 
@@ -49,7 +53,8 @@ def stop_after(count, interrupt=KeyboardInterrupt):
     return on_session
 
 
-@pytest.mark.parametrize("interrupt, name", [(KeyboardInterrupt, "SIGINT"), (Interrupted(signal.SIGTERM), "SIGTERM")])
+@pytest.mark.parametrize("interrupt, name",
+                         [(KeyboardInterrupt, "SIGINT"), (Interrupted(signal.SIGTERM), "SIGTERM")])
 def test_an_interrupted_day_keeps_its_finished_sessions_and_says_why(world, interrupt, name):
     result = Simulation(world, "random", seed=0).run_day(0, 0, 20, on_session=stop_after(5, interrupt))
     assert len(result.rows) == 5 and result.interrupted == name and result.partial
@@ -59,6 +64,45 @@ def test_an_interrupted_day_keeps_its_finished_sessions_and_says_why(world, inte
 def test_a_day_is_partial_only_when_it_ended_before_its_planned_sessions():
     rows = [{"time": 1.0, "tracks": 2}] * 3
     assert not DayResult(0, rows, planned=3).partial
-    assert not DayResult(0, rows, planned=3, interrupted="SIGINT").partial  # the signal came after the last one
+    assert not DayResult(0, rows, planned=3, interrupted="SIGINT").partial  # the signal came after the end
     stopped = DayResult(0, rows, failed=1, planned=10, stopped="dead")
     assert stopped.why_partial == "stopped early after 4 of 10 sessions"
+
+
+@pytest.fixture
+def quick_backoff(monkeypatch):
+    monkeypatch.setattr(RemoteAgent, "backoff", 0.001)
+
+
+def test_churned_users_do_not_come_back(world):
+    config = ListenerConfig(churn=True, churn_below=1.2, churn_probability=1.0)
+    days = run_days(world, "random", episodes=200, days=2, seed=0, config=config, progress=False)
+    assert days[0].churned
+    assert not set(days[0].churned) & {row["user"] for row in days[1].rows}
+
+
+def test_a_stop_between_days_ends_the_run(world):
+    days = run_days(world, "random", episodes=5, days=3, progress=False, between_days=lambda day: False)
+    assert len(days) == 1
+
+
+def test_retried_requests_are_counted_and_the_sessions_kept(world, botify_stub, quick_backoff):
+    botify_stub.fail_next = 3
+    days = run_days(world, "remote", episodes=10, url=botify_stub.url, progress=False)
+    assert len(days[0].rows) == 10 and days[0].retried == 3 and days[0].failed == 0
+
+
+def test_a_service_that_dies_mid_run_is_counted_and_the_run_stops(world, botify_stub, quick_backoff):
+    botify_stub.fail_next = 10**9  # GET / still answers alive, every POST fails
+    days = run_days(world, "remote", episodes=50, url=botify_stub.url, progress=False)
+    assert days[0].failed == 10 and not days[0].rows
+    assert "10 sessions in a row failed" in days[0].stopped
+
+
+def test_an_interrupt_between_days_ends_the_run_with_that_day_empty(world):
+    def ctrl_c(day):
+        raise KeyboardInterrupt
+
+    days = run_days(world, "random", episodes=5, days=3, progress=False, between_days=ctrl_c)
+    assert [len(d.rows) for d in days] == [5, 0]
+    assert days[1].why_partial == "interrupted by SIGINT after 0 of 5 sessions"

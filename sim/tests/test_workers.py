@@ -1,4 +1,4 @@
-"""Workers: only JSON crosses, user errors come back as themselves, Ctrl-C is the parent's, none outlives its run."""
+"""Workers: only JSON crosses, user errors come back as is, Ctrl-C is the parent's, none outlives its run."""
 
 import multiprocessing
 import os
@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from sim.errors import AgentError, WorldError
-from sim.runner import DayTask, Simulation
+from sim.simulation import DayTask, Simulation
 from sim.workers import GRACE, _worker_error, run_parallel_day
 
 
@@ -35,11 +35,13 @@ def test_a_day_over_workers_has_every_episode_once_and_feeds_the_bar(world_dir):
 
 @pytest.mark.slow
 def test_sessions_cross_as_json_unchanged_in_value_and_type(world_dir):
-    day = run_parallel_day([task(world_dir, p, 2, seed=np.int64(3)) for p in (0, 1)], Bar())  # a numpy seed too
+    # a numpy seed too
+    day = run_parallel_day([task(world_dir, p, 2, seed=np.int64(3)) for p in (0, 1)], Bar())
     here = [row for p in (0, 1) for row in Simulation(str(world_dir), "random", 3, p, processes=2)
             .run_day(0, p * 10, 10).rows]
     assert day.rows == here
-    assert [[type(v) for v in row.values()] for row in day.rows] == [[type(v) for v in row.values()] for row in here]
+    assert ([[type(v) for v in row.values()] for row in day.rows]
+            == [[type(v) for v in row.values()] for row in here])
 
 
 @pytest.mark.slow
@@ -75,12 +77,15 @@ def test_any_other_error_in_a_worker_is_a_runtime_error_with_its_traceback(world
     assert "Traceback" in str(raised.value) and "broken_agents.py" in str(raised.value)
     with pytest.raises(AgentError, match="train the model first") as raised:
         run_parallel_day([task(world_dir, agent="broken_agents:Unready")], Bar())
-    assert type(raised.value) is AgentError  # the nearest sim.errors class: broken_agents is not imported here
+    # the nearest sim.errors class: broken_agents is not imported here
+    assert type(raised.value) is AgentError
 
 
 def test_only_a_sim_errors_class_is_rebuilt_by_name():
     for name in ["RuntimeError", "SystemExit", "ConfigError.__init__", "load_world", "dataclasses", None]:
-        error, _ = _worker_error({"type": "x.Y", "user_error": name, "message": "boom", "trace": "Traceback..."})
+        error, _ = _worker_error(
+            {"type": "x.Y", "user_error": name, "message": "boom", "trace": "Traceback..."}
+        )
         assert type(error) is RuntimeError and str(error) == "x.Y: boom\nin a worker process:\nTraceback..."
 
 

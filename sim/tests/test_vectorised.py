@@ -2,9 +2,10 @@
 
 import numpy as np
 
-from sim.batch import BatchListeners, RandomPolicy, StickyArtistPolicy, evaluate
+from sim.array_policies import RandomPolicy, StickyArtistPolicy
 from sim.config import ListenerConfig
 from sim.listener import ListenerModel
+from sim.vectorised import BatchListeners, evaluate
 
 
 def test_batch_times_match_the_single_listener_rules(world):
@@ -49,9 +50,3 @@ def test_evaluate_is_deterministic_and_sticky_artist_beats_random(world):
     assert all(np.array_equal(first[k], again[k]) for k in first)
     sticky = evaluate(world, StickyArtistPolicy(world, 0), sessions=3000, batch_size=1000, seed=5)
     assert sticky["time"].mean() > first["time"].mean() + 0.3
-
-
-def test_sticky_artist_policy_stays_with_the_artist(world):
-    tracks = np.arange(0, world.n_tracks, 7)
-    picked = StickyArtistPolicy(world, 1)(tracks, tracks, None)
-    assert np.array_equal(world.artist_of[picked], world.artist_of[tracks])

@@ -2,9 +2,9 @@
 
 The rules are the listener model's (:mod:`sim.listener`), applied to arrays:
 one ``step`` gives every unfinished session its recommended track. A policy
-is any callable ``policy(users, tracks, times) -> tracks`` over arrays; the
-rows of finished sessions are ignored. ``evaluate`` runs 100k sessions in
-seconds (see ``sim/benchmarks/batch_steps.py``).
+is any callable ``policy(users, tracks, times) -> tracks`` over arrays (some
+are in :mod:`sim.array_policies`); the rows of finished sessions are ignored.
+``evaluate`` runs 100k sessions in seconds (see ``sim/benchmarks/batch_steps.py``).
 """
 
 import numpy as np
@@ -61,7 +61,8 @@ class BatchListeners:
         repeat = (self.history[active, :width] == tracks[:, None]).any(axis=1)
         artists = self.artist_of[tracks]
         plays = (self.listened_artists[active, :width] == artists[:, None]).sum(axis=1)
-        score = np.einsum("ij,ij->i", self.model.content[tracks], self.taste[active]) + self.model.appeal[tracks]
+        score = (np.einsum("ij,ij->i", self.model.content[tracks], self.taste[active])
+                 + self.model.appeal[tracks])
         score = np.maximum(score, 0.0) * self.gamma[active] ** plays
         time = np.round(1.0 / (1.0 + np.exp(-(score - self.bias[active]) * self.sharpness[active])), 2)
         time[repeat] = 0.0
@@ -93,29 +94,3 @@ def evaluate(world, policy, sessions=100_000, batch_size=20_000, seed=0, config=
         out["time"].append(np.round(listeners.time, 2))
         out["tracks"].append(listeners.recommended + 1)
     return {key: np.concatenate(parts) for key, parts in out.items()}
-
-
-class RandomPolicy:
-    """Uniformly random tracks for every session at once."""
-
-    def __init__(self, n_tracks, seed=0):
-        self.n_tracks, self.rng = n_tracks, np.random.default_rng(seed)
-
-    def __call__(self, users, tracks, times):
-        return self.rng.integers(self.n_tracks, size=len(users))
-
-
-class StickyArtistPolicy:
-    """A random track by the artist of each session's current track, vectorised."""
-
-    def __init__(self, world, seed=0):
-        self.rng = np.random.default_rng(seed)
-        self.artist_of = world.artist_of
-        self.by_artist = np.argsort(world.artist_of, kind="stable")
-        counts = np.bincount(world.artist_of)
-        self.count, self.offset = counts, np.concatenate([[0], np.cumsum(counts)[:-1]])
-
-    def __call__(self, users, tracks, times):
-        artists = self.artist_of[tracks]
-        pick = (self.rng.random(len(tracks)) * self.count[artists]).astype(int)
-        return self.by_artist[self.offset[artists] + pick]
