@@ -10,7 +10,7 @@ PORT ?= 5000
 EXPERIMENT ?= COLLABORATIVE
 EPISODES ?= 1000
 
-.PHONY: setup setup-spark test test-quick demo kernel lab world serve sim report grade clean
+.PHONY: setup setup-spark lint test test-quick demo kernel lab world serve sim report grade clean
 
 setup: $(STAMP)
 
@@ -25,11 +25,15 @@ $(STAMP): requirements.txt pyproject.toml
 	@touch $(STAMP)
 	@echo "ok: $(VENV) is ready"
 
-test: setup setup-spark
+# import order, unused names, line length <= 110, pyflakes (pyproject.toml); before any test runs
+lint: setup
+	$(VENV)/bin/ruff check
+
+test: setup setup-spark lint
 	$(PY) -m pytest
 
 # the tests that start no process: a quick check while working (see tests/README.md)
-test-quick: setup
+test-quick: setup lint
 	$(PY) -m pytest -m "not slow and not notebook and not browser"
 
 demo: setup

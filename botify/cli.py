@@ -12,8 +12,8 @@ from botify.errors import BotifyError
 
 # name -> (module, one-line help)
 COMMANDS = {
-    "serve": ("botify.service.serve_cli", "run the recommender service"),
-    "upload": ("botify.service.upload_cli", "load a recommendation artifact into Redis"),
+    "serve": ("botify.service.master.serve_cli", "run the recommender service"),
+    "upload": ("botify.service.loading.upload_cli", "load a recommendation artifact into Redis"),
     "report": ("botify.analysis.report_cli", "judge an A/B experiment from the event logs"),
     "train": ("botify.training.train_cli", "train a model on the event logs and export top lists"),
     "demo": ("botify.demo", "run the whole course loop: world, traffic, training, A/B day, report"),
@@ -25,7 +25,8 @@ def build_parser(only=None):
     """The parser with every sub-command listed but ``only`` the one being run configured:
     ``botify serve`` must not import the others' libraries (pandas, torch) into the
     processes its web workers fork from, and ``botify --help`` stays instant."""
-    parser = argparse.ArgumentParser(prog="botify", description="Botify: serve, report, train, upload and run the course demo.")
+    parser = argparse.ArgumentParser(
+        prog="botify", description="Botify: serve, report, train, upload and run the course demo.")
     parser.add_argument("--version", action="version", version=_version())
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name, (module_name, help_text) in COMMANDS.items():

@@ -1,4 +1,4 @@
-"""Names of event-log fields, catalog columns and metrics, in one place.
+"""Names of event-log fields, catalog columns, metrics and shared files, in one place.
 
 The event logger, the analysis, the training code, tests and notebooks all
 spell these the same way by importing them from here.
@@ -23,6 +23,9 @@ OPTIONAL_EVENT_FIELDS = (RECOMMENDATION, FALLBACK)  # absent from `last` lines (
 # Beside the events: what the service served (written by `botify serve`, read by the analysis)
 DESCRIPTION_FILE = "experiments.json"
 PARTIAL_FILE = "PARTIAL"  # written by the demo (and the grader) when the traffic day was interrupted
+
+# Between a launcher and the `botify serve` it starts: set, the service stops once its parent is gone
+EXIT_WITH_PARENT = "BOTIFY_EXIT_WITH_PARENT"
 
 # Public catalog (data/catalog/tracks.jsonl)
 ARTIST = "artist"

@@ -31,9 +31,10 @@ import pathlib
 import shutil
 import sys
 
-from botify.demo import DemoPlan, command, ensure_world, serve_day
 from botify.errors import UsageError
-from botify.processes import ProcessGroup, free_port_or_fail
+from botify.launcher import check_port_free
+from botify.loop import LoopPlan, command, ensure_world, serve_day
+from botify.processes import ProcessGroup
 
 METRIC = "mean_time_per_session"
 
@@ -49,7 +50,8 @@ def train_arguments(description):
 
 def configure(parser):
     parser.add_argument("submission", type=pathlib.Path, help="folder with recommender.py (and train.py)")
-    parser.add_argument("--assignment", type=pathlib.Path, help="assignment folder (default: the submission's)")
+    parser.add_argument("--assignment", type=pathlib.Path,
+                        help="assignment folder (default: the submission's)")
     parser.add_argument("--world", type=pathlib.Path, default=pathlib.Path("data"),
                         help="world to copy (generated with --world-seed if missing; default: data)")
     parser.add_argument("--world-seed", type=int, default=31337)
@@ -57,10 +59,13 @@ def configure(parser):
     parser.add_argument("--train-episodes", type=int, default=3000, help="sessions of the training day")
     parser.add_argument("--seed", type=int, default=31337, help="traffic seed (default 31337)")
     parser.add_argument("--port", type=int, default=5071)
-    parser.add_argument("--work", type=pathlib.Path, help="working folder (default: reports/grade/<submission>)")
-    parser.add_argument("--report", type=pathlib.Path, help="where the report goes (default: <submission>/report)")
+    parser.add_argument("--work", type=pathlib.Path,
+                        help="working folder (default: reports/grade/<submission>)")
+    parser.add_argument("--report", type=pathlib.Path,
+                        help="where the report goes (default: <submission>/report)")
     parser.add_argument("--oracle", action="store_true", help="also run the oracle agent for the ceiling")
-    parser.add_argument("--smoke", action="store_true", help="tiny training (passed on to train.py): for tests")
+    parser.add_argument("--smoke", action="store_true",
+                        help="tiny training (passed on to train.py): for tests")
 
 
 @dataclasses.dataclass
@@ -90,8 +95,9 @@ def run(args):
     if not recommender.is_file():
         raise UsageError(f"{recommender} is missing: the submission's recommender and EXPERIMENTS go there")
     _check_submission(recommender, assignment)
-    work = (args.work or pathlib.Path("reports") / "grade" / f"{submission.parent.name}-{submission.name}").resolve()
-    free_port_or_fail(args.port)
+    default_work = pathlib.Path("reports") / "grade" / f"{submission.parent.name}-{submission.name}"
+    work = (args.work or default_work).resolve()
+    check_port_free(args.port)
     verdict = grade(args, assignment, submission, work)
     print(f"\n{verdict}")
     return 0
@@ -103,23 +109,25 @@ def _check_submission(recommender, assignment):
 
     names = load_plugin(recommender)
     if assignment.experiment not in names:
-        raise UsageError(f"{recommender} registers {', '.join(names)}, not the assignment's {assignment.experiment}")
+        raise UsageError(f"{recommender} registers {', '.join(names)}, "
+                         f"not the assignment's {assignment.experiment}")
 
 
 def grade(args, assignment, submission, work):
     """Every step of the grading; returns the verdict line."""
-    plan = DemoPlan(data=work / "data", logs=work / "log", reports=work, port=args.port, episodes=args.episodes,
-                    seed=args.seed)
+    plan = LoopPlan(data=work / "data", logs=work / "log", reports=work, port=args.port,
+                    episodes=args.episodes, seed=args.seed)
     with ProcessGroup() as processes:
         _fresh_world(processes, args, plan.data)
         train_logs = serve_day(processes, dataclasses.replace(plan, episodes=args.train_episodes),
                                assignment.training_day, day=1)
         epochs = 2 if args.smoke else 30
         for step in assignment.prepare:
-            command(processes, "botify", *[part.format(logs=train_logs, data=plan.data, epochs=epochs) for part in step])
+            arguments = [part.format(logs=train_logs, data=plan.data, epochs=epochs) for part in step]
+            command(processes, "botify", *arguments)
         _train_submission(processes, submission, train_logs, plan.data, args.smoke)
         ab_logs = serve_day(processes, plan, assignment.experiment, day=2,
-                            serve_args=("--plugin", submission / "recommender.py"))
+                            plugins=[submission / "recommender.py"])
         report = (args.report or submission / "report").resolve()
         command(processes, "botify", "report", "--logs", ab_logs, "--experiment", assignment.experiment,
                 "--out", report)
@@ -128,10 +136,10 @@ def grade(args, assignment, submission, work):
 
 
 def _fresh_world(processes, args, data):
-    """A private copy of the world (catalog and hidden truth, no artifacts), so grading never touches data/."""
+    """A private copy of the world (catalog and hidden truth, no artifacts): grading never touches data/."""
     source = args.world
     if not (source / "catalog" / "tracks.jsonl").is_file():
-        ensure_world(processes, DemoPlan(data=source, seed=args.world_seed))
+        ensure_world(source, args.world_seed, processes=processes)
     shutil.rmtree(data, ignore_errors=True)
     for part in ("catalog", "world"):
         shutil.copytree(source / part, data / part)
@@ -140,7 +148,8 @@ def _fresh_world(processes, args, data):
 def _train_submission(processes, submission, logs, data, smoke):
     script = submission / "train.py"
     if script.is_file():
-        command(processes, sys.executable, script, "--logs", logs, "--data", data, *(["--smoke"] if smoke else []))
+        command(processes, sys.executable, script, "--logs", logs, "--data", data,
+                *(["--smoke"] if smoke else []))
 
 
 def _oracle_time(processes, plan, work):
@@ -158,7 +167,8 @@ def _command(args, assignment, submission):
     parts = ["botify grade", os.path.relpath(submission)]
     if assignment.folder != submission:
         parts += ["--assignment", os.path.relpath(assignment.folder)]
-    parts += ["--episodes", str(args.episodes), "--train-episodes", str(args.train_episodes), "--seed", str(args.seed)]
+    parts += ["--episodes", str(args.episodes), "--train-episodes", str(args.train_episodes),
+              "--seed", str(args.seed)]
     return " ".join(parts + (["--oracle"] if args.oracle else []))
 
 
@@ -181,7 +191,8 @@ def _conclude(assignment, submission, logs, report, args, oracle):
         means = sessions.groupby(sessions[assignment.experiment].astype(str))["time"].mean()
         ceiling = (f"Mean session time as a share of the oracle's ({oracle:.2f} per session): "
                    f"{base} {means['C'] / oracle:.1%}, {mine} {means['T1'] / oracle:.1%}.")
-    values = {"title": assignment.title, "experiment": assignment.experiment, "recommender": mine, "baseline": base,
+    values = {"title": assignment.title, "experiment": assignment.experiment, "recommender": mine,
+              "baseline": base,
               "verdict": verdict, "ceiling": ceiling, "effects_table": format_table(table),
               "command": _command(args, assignment, submission)}
     template = (assignment.folder / "report_template.md").read_text()

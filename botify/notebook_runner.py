@@ -6,7 +6,7 @@ may override some of them, papermill-style: a cell tagged
 interpreter's own kernel, whatever kernel name their metadata gives. A
 committed notebook has no outputs and matches its jupytext twin (``.py``).
 
-    python -m botify.notebook_runs seminars/01_ab_testing/01_ab_testing.ipynb --out executed/
+    python -m botify.notebook_runner seminars/01_ab_testing/01_ab_testing.ipynb --out executed/
 """
 
 import argparse
@@ -41,7 +41,8 @@ def inject(notebook, parameters):
     if unknown:
         raise ValueError(f"not parameters of this notebook: {', '.join(sorted(unknown))}")
     lines = [f"{name} = {value!r}" for name, value in parameters.items()]
-    cell = nbformat.v4.new_code_cell("# Injected parameters\n" + "\n".join(lines), metadata={"tags": [INJECTED]})
+    cell = nbformat.v4.new_code_cell("# Injected parameters\n" + "\n".join(lines),
+                                     metadata={"tags": [INJECTED]})
     position = notebook.cells.index(_parameters_cell(notebook)) + 1
     notebook.cells.insert(position, cell)
     return notebook
@@ -71,7 +72,8 @@ def problems(path):
     path = pathlib.Path(path)
     notebook = nbformat.read(path, as_version=4)
     found = []
-    if any(cell.get("outputs") or cell.get("execution_count") for cell in notebook.cells if cell.cell_type == "code"):
+    code_cells = [cell for cell in notebook.cells if cell.cell_type == "code"]
+    if any(cell.get("outputs") or cell.get("execution_count") for cell in code_cells):
         found.append(f"{path}: has outputs; clear them before committing (jupyter nbconvert --clear-output)")
     if notebook.metadata.get("kernelspec", {}).get("name") != KERNEL:
         found.append(f"{path}: the kernel must be {KERNEL!r} (make kernel registers it)")
@@ -86,7 +88,8 @@ def problems(path):
 
 
 def _cells(notebook):
-    return [(cell.cell_type, cell.source.strip(), sorted(cell.metadata.get("tags", []))) for cell in notebook.cells]
+    return [(cell.cell_type, cell.source.strip(), sorted(cell.metadata.get("tags", [])))
+            for cell in notebook.cells]
 
 
 def _parameters_cell(notebook):

@@ -1,19 +1,12 @@
-"""Start, watch and always stop the processes of a course run (the demo, tests).
+"""Start, watch and always stop the processes of a course run (the loop's commands, the services).
 
 Each child gets its own process group, so stopping it also stops what it
 started (gunicorn workers, the embedded redis-server).
 """
 
-import json
 import os
 import signal
-import socket
 import subprocess
-import time
-import urllib.error
-import urllib.request
-
-from botify.errors import ServiceError
 
 
 class ProcessGroup:
@@ -38,14 +31,7 @@ class ProcessGroup:
 
     def stop(self, process):
         """SIGTERM the process group, SIGKILL it if it has not left after the grace period."""
-        if process.poll() is None:
-            _signal_group(process, signal.SIGTERM)
-            try:
-                process.wait(self.grace_seconds)
-            except subprocess.TimeoutExpired:
-                _signal_group(process, signal.SIGKILL)
-                process.wait()
-        _signal_group(process, signal.SIGKILL)  # leftovers of the group, if any
+        stop_process(process, self.grace_seconds, group=True)
         if process in self.running:
             self.running.remove(process)
 
@@ -60,40 +46,21 @@ class ProcessGroup:
         return False
 
 
-def free_port_or_fail(port, host="127.0.0.1"):
-    with socket.socket() as probe:
+def stop_process(process, grace_seconds, sig=signal.SIGTERM, group=False):
+    """Send ``sig`` to a process started in a session of its own (to its whole group if ``group``), wait
+    ``grace_seconds``, then SIGKILL whatever is left of its group; returns its exit code."""
+    if process.poll() is None:
+        if group:
+            _signal_group(process, sig)
+        else:
+            process.send_signal(sig)
         try:
-            probe.bind((host, port))
-        except OSError:
-            raise ServiceError(
-                f"port {port} on {host} is taken; stop what uses it or pick another (e.g. PORT={port + 1})")
-
-
-def wait_until_serving(url, process, timeout=120):
-    """Poll GET /health until the service answers ``/next`` (``serving``), even if an arm lacks its data
-    (health "degraded"); fail fast if the process died."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise ServiceError(f"the service exited with code {process.returncode} before it was healthy")
-        try:
-            with urllib.request.urlopen(f"{url}/health", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except urllib.error.HTTPError as error:  # 503: serving, but some arm has no data?
-            if _serving(error):
-                return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        time.sleep(0.2)
-    raise ServiceError(f"the service at {url} was not serving after {timeout} s")
-
-
-def _serving(answer):
-    try:
-        return json.loads(answer.read()).get("serving") is True
-    except (ValueError, OSError, AttributeError):
-        return False
+            process.wait(grace_seconds)
+        except subprocess.TimeoutExpired:
+            _signal_group(process, signal.SIGKILL)
+            process.wait()
+    _signal_group(process, signal.SIGKILL)  # leftovers of the group, if any
+    return process.returncode
 
 
 def _signal_group(process, sig):

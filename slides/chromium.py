@@ -1,4 +1,5 @@
-"""Headless Chromium driven over the DevTools protocol on a pipe: open a deck, record what went wrong, screenshot.
+"""Headless Chromium driven over the DevTools protocol on a pipe: open a deck, record what went wrong,
+screenshot.
 
 No extra package and no port: ``--remote-debugging-pipe`` reads commands on the browser's fd 3 and writes
 answers on fd 4, as NUL-terminated JSON. The test of the decks (tests/test_slides.py) uses it; by hand:
@@ -57,7 +58,8 @@ class Chromium:
         commands_read, self._commands = os.pipe()
         self._answers, answers_write = os.pipe()
         self.process = subprocess.Popen(
-            [self.executable, *FLAGS, f"--user-data-dir={self.profile}", f"--window-size={WIDTH},{HEIGHT}", "about:blank"],
+            [self.executable, *FLAGS, f"--user-data-dir={self.profile}", f"--window-size={WIDTH},{HEIGHT}",
+             "about:blank"],
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
             pass_fds=(3, 4), preexec_fn=_as_fds_3_and_4(commands_read, answers_write))
         os.close(commands_read)
@@ -133,7 +135,8 @@ class Chromium:
         return json.loads(message)
 
     def open(self, url):
-        """A new tab with the page at ``url`` loaded, recording console, errors and requests from the start."""
+        """A new tab with the page at ``url`` loaded, recording console, errors and requests from the
+        start."""
         page = self.attach(self.send("Target.createTarget", {"url": "about:blank"})["targetId"])
         self.send("Page.navigate", {"url": url}, session=page.session)
         self.wait_for("Page.loadEventFired", page.session)
@@ -144,8 +147,8 @@ class Chromium:
         session = self.send("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
         for domain in ("Page", "Runtime", "Log", "Network"):
             self.send(f"{domain}.enable", session=session)
-        self.send("Emulation.setDeviceMetricsOverride",
-                  {"width": WIDTH, "height": HEIGHT, "deviceScaleFactor": 1, "mobile": False}, session=session)
+        metrics = {"width": WIDTH, "height": HEIGHT, "deviceScaleFactor": 1, "mobile": False}
+        self.send("Emulation.setDeviceMetricsOverride", metrics, session=session)
         return Page(self, session, target)
 
 
@@ -194,18 +197,21 @@ class Page:
         return path
 
     def problems(self):
-        """Console errors and warnings, exceptions, failed loads, HTTP errors and non-local requests so far."""
+        """Console errors and warnings, exceptions, failed loads, HTTP errors and non-local requests so
+        far."""
         found = []
         for event in self.browser.events(self.session):
             method, params = event.get("method"), event.get("params", {})
             if method == "Runtime.consoleAPICalled" and params.get("type") in ("error", "warning", "assert"):
-                found.append(f"console.{params['type']}: " + " ".join(str(a.get("value", a.get("description")))
-                                                                     for a in params.get("args", [])))
+                shown = (str(a.get("value", a.get("description"))) for a in params.get("args", []))
+                found.append(f"console.{params['type']}: " + " ".join(shown))
             elif method == "Runtime.exceptionThrown":
                 details = params.get("exceptionDetails", {})
-                found.append(f"exception: {details.get('exception', {}).get('description') or details.get('text')}")
+                description = details.get("exception", {}).get("description") or details.get("text")
+                found.append(f"exception: {description}")
             elif method == "Log.entryAdded" and params["entry"].get("level") in ("error", "warning"):
-                found.append(f"log {params['entry']['level']}: {params['entry'].get('text')} {params['entry'].get('url', '')}")
+                entry = params["entry"]
+                found.append(f"log {entry['level']}: {entry.get('text')} {entry.get('url', '')}")
             elif method == "Network.requestWillBeSent" and not is_local(params["request"]["url"]):
                 found.append(f"network request: {params['request']['url'][:120]}")
             elif method == "Network.loadingFailed":

@@ -45,7 +45,8 @@ def reveal_assets():
     """reveal.js, its notes plugin, the white theme with its fonts inlined, and the course's own CSS."""
     reveal = reveal_folder()
     js = (reveal / "dist" / "reveal.js").read_text(encoding="utf-8")
-    theme = re.sub(r"@import url\([^)]*\);", "", (reveal / "dist" / "theme" / "white.css").read_text(encoding="utf-8"))
+    white = (reveal / "dist" / "theme" / "white.css").read_text(encoding="utf-8")
+    theme = re.sub(r"@import url\([^)]*\);", "", white)
     css = "\n".join([
         _font_faces(reveal / "dist" / "theme" / "fonts" / "source-sans-pro"),
         (reveal / "dist" / "reveal.css").read_text(encoding="utf-8"),
@@ -65,7 +66,8 @@ def _font_faces(folder):
     rules = []
     for (weight, style), name in FONTS.items():
         data = _base64((folder / f"source-sans-pro-{name}.woff").read_bytes())
-        rules.append(f"@font-face {{ font-family: 'Source Sans Pro'; font-weight: {weight}; font-style: {style}; "
+        rules.append(f"@font-face {{ font-family: 'Source Sans Pro'; "
+                     f"font-weight: {weight}; font-style: {style}; "
                      f"src: url(data:font/woff;base64,{data}) format('woff'); }}")
     return "\n".join(rules)
 
@@ -89,8 +91,8 @@ def slide_count(notebook):
 
 def render_deck(source, notebook, out, assets):
     """One deck's HTML, written to ``out/<name>.html``; returns its path."""
-    exporter = SlidesExporter(template_name="botify", extra_template_basedirs=[str(TEMPLATE)], embed_images=True,
-                              exclude_input_prompt=True, exclude_output_prompt=True)
+    exporter = SlidesExporter(template_name="botify", extra_template_basedirs=[str(TEMPLATE)],
+                              embed_images=True, exclude_input_prompt=True, exclude_output_prompt=True)
     resources = {"metadata": {"name": source.stem, "path": str(source.parent)},
                  "deck": {**assets, "title": title_of(notebook)}}
     body, _ = exporter.from_notebook_node(notebook, resources=resources)
@@ -141,11 +143,13 @@ def build(names=None, out=BUILD):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("decks", nargs="*", help="deck names (NN_topic); default: every deck")
-    parser.add_argument("--out", type=pathlib.Path, default=BUILD, help="output folder (default slides/build)")
+    parser.add_argument("--out", type=pathlib.Path, default=BUILD,
+                        help="output folder (default slides/build)")
     args = parser.parse_args(argv)
     unknown = set(args.decks) - {path.stem for path in decks()}
     if unknown:
-        parser.error(f"no such deck: {', '.join(sorted(unknown))} (decks: {', '.join(p.stem for p in decks())})")
+        known = ", ".join(p.stem for p in decks())
+        parser.error(f"no such deck: {', '.join(sorted(unknown))} (decks: {known})")
     started = time.perf_counter()
     built = build(args.decks, args.out)
     for path, title, count in built:

@@ -139,3 +139,40 @@ def test_unknown_subcommand_is_one_clear_error():
     assert result.returncode == 2
     assert "invalid choice: 'fly'" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def python_files(*tops, tests=False):
+    """The .py files under ``tops``, test folders left out unless ``tests``."""
+    return [path for top in tops for path in sorted((ROOT / top).rglob("*.py"))
+            if tests or not {"tests"} & set(path.relative_to(ROOT).parts)]
+
+
+def test_one_launcher_starts_botify_serve():
+    """Only ``botify/launcher.py`` spells a ``serve`` command line; everyone else calls ``start_serve``."""
+    spelled = []
+    for path in python_files("botify", "homework", "seminars", "slides"):
+        for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+            if isinstance(node, (ast.List, ast.Tuple, ast.Call)):
+                parts = node.elts if not isinstance(node, ast.Call) else node.args
+                if any(isinstance(part, ast.Constant) and part.value == "serve" for part in parts):
+                    spelled.append(str(path.relative_to(ROOT)))
+    assert spelled == ["botify/launcher.py"]
+
+
+def test_nothing_outside_the_master_imports_it():
+    """The package reaches the master process through ``botify serve``, never imports it for a helper or a
+    constant. (A homework example's offline tuner may borrow its embedded Redis.)"""
+    outside = [path for path in python_files("botify", "seminars", "slides")
+               if "master" not in path.relative_to(ROOT).parts]
+    importers = {str(path.relative_to(ROOT)) for path in outside
+                 for node in ast.walk(ast.parse(path.read_text(), filename=str(path)))
+                 if isinstance(node, ast.ImportFrom)
+                 and (node.module or "").startswith("botify.service.master")}
+    assert importers == set()
+
+
+def test_the_files_a_student_edits_sit_at_the_top_of_the_service():
+    service = ROOT / "botify" / "service"
+    top = {path.name for path in service.iterdir() if path.suffix == ".py" or (path / "__init__.py").exists()}
+    assert {"registry.py", "recommenders", "session_state.py", "master", "loading"} <= top
+    assert len(top - {"__init__.py"}) <= 20, f"{len(top)} rooms at the top of botify/service: {sorted(top)}"

@@ -11,7 +11,7 @@ import pytest
 from nbclient.exceptions import CellExecutionError
 
 from botify.analysis.spark_ab import spark_problem
-from botify.notebook_runs import execute, inject, notebooks, parameter_names, problems
+from botify.notebook_runner import execute, inject, notebooks, parameter_names, problems
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 NOTEBOOKS = notebooks(ROOT / "seminars")
@@ -31,7 +31,8 @@ def smoke_world(tmp_path_factory):
 
 
 def test_there_are_seminar_notebooks():
-    assert [path.parent.name for path in NOTEBOOKS][:3] == ["01_ab_testing", "02_popularity", "03_personalized"]
+    names = [path.parent.name for path in NOTEBOOKS]
+    assert names[:3] == ["01_ab_testing", "02_popularity", "03_personalized"]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.stem)
@@ -41,14 +42,14 @@ def test_committed_notebook_is_clean_and_matches_its_twin(path):
 
 @pytest.mark.notebook
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.stem)
-def test_notebook_runs_top_to_bottom_at_smoke_size_and_leaves_no_process(path, smoke_world, tmp_path):
+def test_notebook_runner_top_to_bottom_at_smoke_size_and_leaves_no_process(path, smoke_world, tmp_path):
     if path.stem == "06_scale" and (problem := spark_problem()):
         pytest.skip(problem)  # the optional Spark extra (make setup-spark) or Java 17+ is missing
     data = tmp_path / "data"
     shutil.copytree(smoke_world, data)  # each notebook writes artifacts of its own
     names = parameter_names(nbformat.read(path, as_version=4))
-    parameters = {name: value for name, value in {**SMOKE, "DATA": str(data), "LOGS": str(tmp_path / "log")}.items()
-                  if name in names}
+    given = {**SMOKE, "DATA": str(data), "LOGS": str(tmp_path / "log")}
+    parameters = {name: value for name, value in given.items() if name in names}
     execute(path, parameters, timeout=900, out=tmp_path / path.name)
     assert services_on(tmp_path) == []
 
@@ -71,7 +72,8 @@ def services_on(folder):
 
 def tiny_notebook(*sources):
     notebook = nbformat.v4.new_notebook()
-    notebook.metadata["kernelspec"] = {"name": "botify", "display_name": "Botify (.venv)", "language": "python"}
+    notebook.metadata["kernelspec"] = {"name": "botify", "display_name": "Botify (.venv)",
+                                       "language": "python"}
     notebook.cells = [nbformat.v4.new_code_cell(source) for source in sources]
     notebook.cells[0].metadata["tags"] = ["parameters"]
     return notebook

@@ -17,8 +17,8 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 SLIDES = ROOT / "slides"
 BUILD = SLIDES / "build"
 SHOTS = BUILD / "screenshots"
-TOPICS = ["00_production", "01_ab_testing", "02_popularity", "03_personalized", "04_contextual", "05_diversity",
-          "06_scale"]
+TOPICS = ["00_production", "01_ab_testing", "02_popularity", "03_personalized", "04_contextual",
+          "05_diversity", "06_scale"]
 
 
 def _load(name):
@@ -48,7 +48,8 @@ def test_deck_has_15_to_30_slides_most_with_notes(source):
     kinds = [cell.metadata.get("slideshow", {}).get("slide_type") for cell in notebook.cells]
     slides = render.slide_count(notebook)
     assert 15 <= slides <= 30, f"{source.name}: {slides} slides"
-    assert kinds[0] == "slide" and notebook.cells[0].source.startswith("# "), "a deck opens with its title slide"
+    assert kinds[0] == "slide" and notebook.cells[0].source.startswith("# "), (
+        "a deck opens with its title slide")
     assert all(cell.cell_type == "markdown" for cell in notebook.cells)
     with_notes = sum(kind == "slide" and after == "notes" for kind, after in zip(kinds, kinds[1:] + [None]))
     assert with_notes >= 0.8 * slides, f"{source.name}: notes on only {with_notes} of {slides} slides"
@@ -58,15 +59,18 @@ def test_deck_has_15_to_30_slides_most_with_notes(source):
 def test_deck_uses_only_the_course_figures_and_no_web_address(source):
     text = source.read_text(encoding="utf-8")
     images = IMAGE.findall(text)
-    assert all(path.startswith("figures/") and path[len("figures/"):-len(".png")] in FIGURE_NAMES for path in images), images
-    assert not re.search(r"https?://(?!127\.0\.0\.1|localhost)", text), "a deck links nothing beyond the loopback"
+    assert all(path.startswith("figures/") and path[len("figures/"):-len(".png")] in FIGURE_NAMES
+               for path in images), images
+    assert not re.search(r"https?://(?!127\.0\.0\.1|localhost)", text), (
+        "a deck links nothing beyond the loopback")
 
 
 @pytest.fixture(scope="session")
 def built():
     """Every deck built exactly as `make slides` builds it (figures drawn first if missing)."""
     started = time.perf_counter()
-    result = subprocess.run([sys.executable, str(SLIDES / "render.py")], capture_output=True, text=True, timeout=900)
+    result = subprocess.run([sys.executable, str(SLIDES / "render.py")], capture_output=True, text=True,
+                            timeout=900)
     assert result.returncode == 0, result.stderr
     print(f"\nslides built in {time.perf_counter() - started:.1f} s")
     return {name: BUILD / f"{name}.html" for name in NAMES}
@@ -94,8 +98,8 @@ def test_index_lists_every_deck(built):
 def browser():
     executable = chromium.find_executable()
     if executable is None:
-        pytest.skip("no Chromium on PATH and no $CHROMIUM: `make setup-browser` installs Debian's chromium (as root with apt); "
-                    "the decks were still built and checked as files")
+        pytest.skip("no Chromium on PATH and no $CHROMIUM: `make setup-browser` installs Debian's chromium "
+                    "(as root with apt); the decks were still built and checked as files")
     with chromium.Chromium(executable) as running:
         yield running
 
@@ -107,9 +111,12 @@ def test_deck_renders_in_chromium_without_errors(built, browser, name):
     page = browser.open(built[name].resolve().as_uri())
     try:
         page.wait_until("typeof Reveal !== 'undefined' && Reveal.isReady()")
-        assert page.evaluate("Reveal.getTotalSlides()") == render.slide_count(jupytext.read(SLIDES / f"{name}.md"))
-        assert page.evaluate("document.fonts.check('30px \"Source Sans Pro\"')"), "the embedded font did not load"
-        broken = page.evaluate("Array.from(document.images).filter(i => !(i.complete && i.naturalWidth > 0)).length")
+        expected = render.slide_count(jupytext.read(SLIDES / f"{name}.md"))
+        assert page.evaluate("Reveal.getTotalSlides()") == expected
+        assert page.evaluate("document.fonts.check('30px \"Source Sans Pro\"')"), (
+            "the embedded font did not load")
+        broken = page.evaluate("Array.from(document.images)"
+                               ".filter(i => !(i.complete && i.naturalWidth > 0)).length")
         assert broken == 0, f"{broken} images did not load"
         page.evaluate("Reveal.configure({transition: 'none'}); true")
         for kind, index in (("title", 0), ("content", _content_slide(page))):
@@ -130,7 +137,8 @@ def _show(page, index):
     """Go to slide ``index`` and check it shows text that fits in the slide."""
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.evaluate(f"Reveal.slide({index}); true")
-    page.wait_until(f"Reveal.getIndices().h === {index} && Reveal.getCurrentSlide().classList.contains('present')")
+    page.wait_until(f"Reveal.getIndices().h === {index}"
+                    " && Reveal.getCurrentSlide().classList.contains('present')")
     page.wait_until("Array.from(Reveal.getCurrentSlide().querySelectorAll('img')).every(i => i.complete)")
     slide = "Reveal.getCurrentSlide()"
     assert page.evaluate(f"{slide}.innerText.trim().length") > 10
@@ -145,8 +153,9 @@ def test_speaker_view_opens_from_disk_with_the_notes(built, browser):
     try:
         page.wait_until("typeof Reveal !== 'undefined' && Reveal.isReady()")
         for kind in ("keyDown", "keyUp"):
-            browser.send("Input.dispatchKeyEvent", {"type": kind, "key": "s", "code": "KeyS", "windowsVirtualKeyCode": 83,
-                                                    **({"text": "s"} if kind == "keyDown" else {})}, session=page.session)
+            key = {"type": kind, "key": "s", "code": "KeyS", "windowsVirtualKeyCode": 83,
+                   **({"text": "s"} if kind == "keyDown" else {})}
+            browser.send("Input.dispatchKeyEvent", key, session=page.session)
         speaker = _wait_for_window(browser, "Speaker View")
         view = browser.attach(speaker)
         view.wait_until("(document.querySelector('.speaker-controls-notes .value') || {}).innerText"

@@ -28,7 +28,8 @@ from botify.analysis.user_level import METRICS, user_metrics
 from botify.analysis.variance_reduction import cuped
 
 __all__ = [
-    "Analysis", "METRICS", "aa_split", "analyse", "arm_labels", "arm_sizes", "cuped", "effects", "effects_plot",
-    "experiment_names", "fallback_shares", "format_table", "holm", "load_events", "read_description", "report",
-    "session_plots", "sessionize", "srm", "treatments", "user_metrics", "welch", "write_report",
+    "Analysis", "METRICS", "aa_split", "analyse", "arm_labels", "arm_sizes", "cuped", "effects",
+    "effects_plot", "experiment_names", "fallback_shares", "format_table", "holm", "load_events",
+    "read_description", "report", "session_plots", "sessionize", "srm", "treatments", "user_metrics", "welch",
+    "write_report",
 ]

@@ -187,7 +187,8 @@ def _booleans(column):
     if unknown:
         raise LayoutError(f"{FALLBACK}: not a boolean: {sorted(unknown)[0]!r}")
     codes = column.cat.codes.to_numpy()
-    values = np.array([BOOLEAN[category] for category in categories] + [False])[codes]  # code -1 (NA) is masked
+    # code -1 (NA) is masked
+    values = np.array([BOOLEAN[category] for category in categories] + [False])[codes]
     return pd.arrays.BooleanArray(values, codes < 0)
 
 

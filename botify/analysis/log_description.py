@@ -21,7 +21,8 @@ def read_description(log_dir):
     try:
         return json.loads(path.read_text())
     except ValueError as error:
-        raise EventLogError(f"{path} is not valid JSON ({error}); delete it to analyse without arm names") from None
+        raise EventLogError(f"{path} is not valid JSON ({error}); "
+                            "delete it to analyse without arm names") from None
 
 
 def partial_day(log_dir):

@@ -52,7 +52,8 @@ def load_events(log_dir):
     frames = [frame for frame, _ in results]
     truncated = sum(skipped for _, skipped in results)
     if truncated:
-        warnings.warn(f"{log_dir}: skipped {truncated} truncated last line(s)", TruncatedLineWarning, stacklevel=2)
+        warnings.warn(f"{log_dir}: skipped {truncated} truncated last line(s)", TruncatedLineWarning,
+                      stacklevel=2)
     events = _combine(frames)
     events.attrs.update(files=[str(path) for path in paths], truncated_lines=truncated)
     return events
@@ -90,7 +91,8 @@ def read_event_file(path):
     for name, values in treatments.items():
         frame[name] = pd.Categorical(values)
     _check_messages(path, frame)
-    frame[MESSAGE] = frame[MESSAGE].cat.set_categories([LAST, NEXT])  # the same in every file: concat keeps it
+    # the same in every file: concat keeps it
+    frame[MESSAGE] = frame[MESSAGE].cat.set_categories([LAST, NEXT])
     frame.attrs["experiments"] = sorted(treatments)
     return frame, truncated
 
@@ -142,7 +144,8 @@ def _read_with_json(path, data):
             continue
         try:
             event = json.loads(line)
-            events.append([event[field] for field in REQUIRED] + [event.get(field) for field in OPTIONAL_EVENT_FIELDS])
+            events.append([event[field] for field in REQUIRED]
+                          + [event.get(field) for field in OPTIONAL_EVENT_FIELDS])
         except (ValueError, KeyError, TypeError) as error:
             raise EventLogError(f"{path}: line {number} is not an event ({error})") from None
     fields = list(REQUIRED) + list(OPTIONAL_EVENT_FIELDS)

@@ -18,7 +18,8 @@ def render(analysis, verdicts, images, arms=""):
     kind = "A/A check: the control users split in two random halves" if analysis.aa else "A/B test"
     parts = [
         f"# {analysis.experiment}: {kind}",
-        f"Logs: `{shown_path(analysis.logs)}`. Users: {len(analysis.metrics):,}; sessions: {len(analysis.sessions):,}."
+        f"Logs: `{shown_path(analysis.logs)}`. Users: {len(analysis.metrics):,}; "
+        f"sessions: {len(analysis.sessions):,}."
         + (f" Arms: {arms}." if arms else ""),
         f"![effects]({images[0]})",
         "## Effects",
@@ -35,13 +36,15 @@ def render(analysis, verdicts, images, arms=""):
 
 
 def shown_path(path):
-    """``path`` relative to the working directory when it lies inside it: a report names no one's home folder."""
+    """``path`` relative to the working directory when it lies inside it: a report names no one's home
+    folder."""
     relative = os.path.relpath(os.path.abspath(path))
     return str(path) if relative.startswith("..") else relative
 
 
 def _effects_table(effects, verdicts, alpha):
-    header = (f"| metric | arm | control | treatment | effect | {100 * (1 - alpha):.0f}% CI | p | p (Holm) | verdict |\n"
+    header = (f"| metric | arm | control | treatment | effect | {100 * (1 - alpha):.0f}% CI "
+              "| p | p (Holm) | verdict |\n"
               "|---|---|--:|--:|--:|--:|--:|--:|---|")
     rows = [
         f"| {row.metric} | {getattr(row, TREATMENT)} | {row.control_mean:.4g} | {row.treatment_mean:.4g} "
@@ -54,11 +57,14 @@ def _effects_table(effects, verdicts, alpha):
 
 def _trust(analysis):
     trust = analysis.srm
-    lines = ["| arm | recommender | users | sessions | expected users | random fallbacks |", "|---|---|--:|--:|--:|--:|"]
-    lines += [f"| {row[TREATMENT]} | {analysis.arms.get(row[TREATMENT], '?')} | {row.users:,} | {row.sessions:,} "
-              f"| {row.expected_users:,.0f} | {_share(analysis.fallback.get(row[TREATMENT]))} |"
+    lines = ["| arm | recommender | users | sessions | expected users | random fallbacks |",
+             "|---|---|--:|--:|--:|--:|"]
+    lines += [f"| {row[TREATMENT]} | {analysis.arms.get(row[TREATMENT], '?')} | {row.users:,} "
+              f"| {row.sessions:,} | {row.expected_users:,.0f} "
+              f"| {_share(analysis.fallback.get(row[TREATMENT]))} |"
               for _, row in trust["arms"].iterrows()]
-    status = "**MISMATCH: users were lost or moved unevenly; do not trust the effects**" if trust["mismatch"] else "ok"
+    status = ("**MISMATCH: users were lost or moved unevenly; do not trust the effects**" if trust["mismatch"]
+              else "ok")
     lines.append("")
     lines.append(f"- Sample ratio mismatch (chi-square of users per arm vs the split): "
                  f"chi2 = {trust['chi2']:.2f}, p = {trust['p_value']:.3g} → {status}")
@@ -67,13 +73,15 @@ def _trust(analysis):
         lines.append(f"- **{analysis.experiment} was not the active experiment of this log** (it was "
                      f"{analysis.active}): its arms got the same recommenders; read this as an A/A test")
     if analysis.partial:
-        lines.append(f"- **PARTIAL DAY: the traffic was interrupted** ({analysis.partial}); these are not a full day's figures")
+        lines.append(f"- **PARTIAL DAY: the traffic was interrupted** ({analysis.partial}); "
+                     "these are not a full day's figures")
     incomplete = analysis.sessions.attrs.get("incomplete_sessions", 0)
     lines.append(f"- Sessions without a `last` yet (dropped): {incomplete:,}")
     lines.append(f"- Truncated log lines skipped: {analysis.truncated_lines}")
     for metric, note in analysis.cuped.items():
         lines.append(f"- CUPED on {metric}: theta = {note['theta']:.3g}, users with pre-period data "
-                     f"{100 * note['covered']:.0f}%, variance reduced by {100 * note['variance_reduction']:.0f}%")
+                     f"{100 * note['covered']:.0f}%, "
+                     f"variance reduced by {100 * note['variance_reduction']:.0f}%")
     return "\n".join(lines)
 
 

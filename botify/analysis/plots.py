@@ -36,16 +36,22 @@ def effects_plot(effects, title="", path=None, warning=None):
     treatments = list(dict.fromkeys(effects[TREATMENT]))
     metrics = list(dict.fromkeys(effects["metric"]))
     corrected = len(treatments) > 1
-    fig = Figure(figsize=(10.5, 1.7 + 0.5 * len(metrics) * (len(treatments) + 0.5)), dpi=120, layout="constrained")
-    axes = fig.subplots(len(metrics), 1, squeeze=False, gridspec_kw={"height_ratios": [len(treatments)] * len(metrics)})
+    fig = Figure(figsize=(10.5, 1.7 + 0.5 * len(metrics) * (len(treatments) + 0.5)), dpi=120,
+                 layout="constrained")
+    axes = fig.subplots(len(metrics), 1, squeeze=False,
+                        gridspec_kw={"height_ratios": [len(treatments)] * len(metrics)})
     for ax, metric in zip(axes[:, 0], metrics):
         _draw_metric(ax, effects[effects["metric"] == metric], corrected)
     axes[-1, 0].set_xlabel("effect vs control (each metric on its own scale)")
     control = effects.attrs.get("control", CONTROL)
     alpha = effects.attrs.get("alpha", 0.05)
-    heading = f"{title}: {', '.join(treatments)} vs {control}" if title else f"{', '.join(treatments)} vs {control}"
-    axes[0, 0].set_title(f"{heading}\nrelative effect, {100 * (1 - alpha):.0f}% Welch CI; {_arm_sizes(effects, control)}"
-                         + ("\ncolour and p after Holm correction (bars: uncorrected CIs)" if corrected else ""), fontsize=11, loc="left")
+    heading = (f"{title}: {', '.join(treatments)} vs {control}" if title
+               else f"{', '.join(treatments)} vs {control}")
+    axes[0, 0].set_title(f"{heading}\nrelative effect, {100 * (1 - alpha):.0f}% Welch CI; "
+                         f"{_arm_sizes(effects, control)}"
+                         + ("\ncolour and p after Holm correction (bars: uncorrected CIs)"
+                            if corrected else ""),
+                         fontsize=11, loc="left")
     if warning:
         fig.suptitle(warning, color=RED, fontsize=12, fontweight="bold", x=0.01, ha="left")
     _legend(fig, axes[0, 0])
@@ -87,7 +93,8 @@ def _arm_sizes(effects, control):
 
 def _legend(fig, ax):
     handles = [ax.plot([], [], "o", color=color, ms=8, label=label)[0] for color, label in
-               ((GREEN, "significantly better"), (RED, "significantly worse"), (GREY, "no significant effect"))]
+               ((GREEN, "significantly better"), (RED, "significantly worse"),
+                (GREY, "no significant effect"))]
     fig.legend(handles=handles, loc="outside lower center", ncol=3, frameon=False, fontsize=10)
 
 
@@ -102,7 +109,8 @@ def session_plots(sessions, experiment, path=None):
     axes = fig.subplots(1, 2)
     elapsed, unit = _time_axis(sessions[START].to_numpy())
     arms = sorted(sessions[experiment].dropna().unique())
-    for ax, metric, label in ((axes[0], TIME, "session time (tracks listened)"), (axes[1], TRACKS, "tracks per session")):
+    for ax, metric, label in ((axes[0], TIME, "session time (tracks listened)"),
+                              (axes[1], TRACKS, "tracks per session")):
         for color, arm in zip(ARM_COLORS, arms):
             chosen = (sessions[experiment] == arm).to_numpy()
             x, mean, half = _cumulative(elapsed[chosen], sessions[metric].to_numpy(dtype=float)[chosen])

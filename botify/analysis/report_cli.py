@@ -17,7 +17,8 @@ def configure(parser):
     parser.add_argument("--alpha", type=float, default=0.05, help="significance level (default: 0.05)")
     parser.add_argument("--control", default="C", help="the control treatment (default: C)")
     parser.add_argument("--split", help="intended split for the SRM check, e.g. C=50,T1=50 (default: equal)")
-    parser.add_argument("--aa", action="store_true", help="A/A mode: compare two random halves of the control users")
+    parser.add_argument("--aa", action="store_true",
+                        help="A/A mode: compare two random halves of the control users")
 
 
 def run(args):

@@ -38,7 +38,8 @@ class Analysis:
     truncated_lines: int = 0
     aa: bool = False
     cuped: dict = dataclasses.field(default_factory=dict)
-    arms: dict = dataclasses.field(default_factory=dict)  # treatment -> recommender, from the log's description
+    # treatment -> recommender, from the log's description
+    arms: dict = dataclasses.field(default_factory=dict)
     fallback: dict = dataclasses.field(default_factory=dict)  # treatment -> share of random-fallback answers
     partial: str | None = None  # why the traffic day behind the log did not finish, if it did not
     active: str | None = None  # the experiment whose recommenders actually served the log
@@ -112,8 +113,9 @@ def format_table(effects):
     rows = [["metric", "arm", "control", "treatment", "effect", f"{100 * (1 - alpha):.0f}% CI",
              "p", "p (Holm)", "verdict"]]
     for row, verdict in zip(effects.itertuples(index=False), verdicts(effects)):
-        rows.append([row.metric, getattr(row, TREATMENT), f"{row.control_mean:.4g}", f"{row.treatment_mean:.4g}",
-                     f"{row.effect:+.2f}%", f"[{row.ci_low:+.2f}%, {row.ci_high:+.2f}%]",
+        rows.append([row.metric, getattr(row, TREATMENT), f"{row.control_mean:.4g}",
+                     f"{row.treatment_mean:.4g}", f"{row.effect:+.2f}%",
+                     f"[{row.ci_low:+.2f}%, {row.ci_high:+.2f}%]",
                      f"{row.p_value:.3g}", f"{row.p_holm:.3g}", verdict])
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     lines = ["  ".join(cell.ljust(width) if i < 2 else cell.rjust(width) for i, (cell, width)
@@ -128,7 +130,8 @@ def format_trust(analysis):
     arms = ", ".join(f"{row[TREATMENT]}: {row.users:,} users / {row.sessions:,} sessions"
                      for _, row in trust["arms"].iterrows())
     status = "MISMATCH, do not trust the effects" if trust["mismatch"] else "ok"
-    lines = [f"arms: {arms}", f"sample ratio (chi-square vs the split): p = {trust['p_value']:.3g} -> {status}"]
+    lines = [f"arms: {arms}",
+             f"sample ratio (chi-square vs the split): p = {trust['p_value']:.3g} -> {status}"]
     if analysis.partial:
         lines.insert(0, f"warning: PARTIAL DAY, the traffic was interrupted ({analysis.partial})")
     if not_served(analysis):
@@ -138,7 +141,8 @@ def format_trust(analysis):
     if analysis.fallback:
         lines.append("random fallbacks (no data for the request): " + ", ".join(
             f"{arm}: {share:.0%}" for arm, share in analysis.fallback.items()))
-        lines += [f"warning: {arm} fell back to random tracks for {share:.0%} of its answers: is its artifact loaded?"
+        lines += [f"warning: {arm} fell back to random tracks for {share:.0%} of its answers: "
+                  "is its artifact loaded?"
                   for arm, share in analysis.fallback.items() if share >= FALLBACK_ALARM]
     if analysis.truncated_lines:
         lines.append(f"truncated log lines skipped: {analysis.truncated_lines}")

@@ -54,7 +54,8 @@ def welch_from_moments(control, treatment, alpha=0.05):
 
 def _moments(values):
     values = np.asarray(values, dtype=float)
-    return len(values), (values.mean() if len(values) else np.nan), (values.var(ddof=1) if len(values) > 1 else np.nan)
+    return (len(values), (values.mean() if len(values) else np.nan),
+            (values.var(ddof=1) if len(values) > 1 else np.nan))
 
 
 def holm(p_values):
@@ -103,7 +104,8 @@ def effects_from_moments(moments, control=CONTROL, alpha=0.05):
 def _row(metric, control, name, treatment, alpha):
     """One effects row from two arms' moments (each a Series with n, mean, var)."""
     n_c, n_t = int(control["n"]), int(treatment["n"])
-    test = welch_from_moments((n_c, control["mean"], control["var"]), (n_t, treatment["mean"], treatment["var"]), alpha)
+    test = welch_from_moments((n_c, control["mean"], control["var"]),
+                              (n_t, treatment["mean"], treatment["var"]), alpha)
     base = control["mean"]
     with np.errstate(divide="ignore", invalid="ignore"):
         relative = 100 * np.array([test["diff"], test["low"], test["high"]]) / base

@@ -60,7 +60,8 @@ from botify.fields import (
 
 MIN_JAVA = 17  # Spark 4 runs on Java 17 and newer
 INSTALL_SPARK = "run `make setup-spark` (or `pip install -e '.[spark]'`)"
-INSTALL_JAVA = "install a JDK 17+ (Debian/Ubuntu: `sudo apt install openjdk-17-jre-headless`) or set JAVA_HOME"
+INSTALL_JAVA = ("install a JDK 17+ (Debian/Ubuntu: `sudo apt install openjdk-17-jre-headless`) "
+                "or set JAVA_HOME")
 MALFORMED = "_malformed_line"  # where Spark's JSON reader keeps a line it could not parse
 LOGGING = pathlib.Path(__file__).with_name("spark_log4j2.properties")  # errors only: cells stay readable
 _IS_LAST, _SESSION_IN_USER = "is_last", "session_in_user"
@@ -76,7 +77,8 @@ def spark_problem():
     version = java_version(java)
     if version is None or version < MIN_JAVA:
         found = f"Java {version}" if version else "a Java whose version could not be read"
-        return f"Spark {pyspark.__version__} needs Java {MIN_JAVA} or newer, and {java} is {found}: {INSTALL_JAVA}"
+        return (f"Spark {pyspark.__version__} needs Java {MIN_JAVA} or newer, and {java} is {found}: "
+                f"{INSTALL_JAVA}")
     return None
 
 
@@ -93,7 +95,8 @@ def java_version(java=None):
     if java is None:
         return None
     try:
-        shown = subprocess.run([java, "-version"], check=False, capture_output=True, text=True, timeout=60).stderr
+        shown = subprocess.run([java, "-version"], check=False, capture_output=True, text=True,
+                               timeout=60).stderr
     except (OSError, subprocess.TimeoutExpired):
         return None
     match = re.search(r'version "(\d+)(?:\.(\d+))?', shown)
@@ -204,7 +207,8 @@ def sessionize(events, experiment):
 
 
 def user_metrics(sessions):
-    """One row per user and treatment with the pandas ``user_metrics`` columns (users never assigned left out)."""
+    """One row per user and treatment with the pandas ``user_metrics`` columns (users never assigned
+    left out)."""
     totals = sessions.where(F.col(TREATMENT).isNotNull()).groupBy(USER, TREATMENT).agg(
         F.count("*").alias(SESSIONS), F.sum(TRACKS).alias(TRACKS), F.sum(TIME).alias(TIME),
         F.sum(LATENCY).alias(LATENCY),

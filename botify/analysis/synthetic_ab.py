@@ -62,7 +62,8 @@ def _sessions(users, experiment, effect, split, rng, sessions_per_user):
     start = _session_starts(owner, counts, rng)
     return pd.DataFrame({
         SESSION: np.arange(len(owner)), USER: owner, START: start, END: start + (tracks - 1) * TRACK_MS,
-        TRACKS: tracks, TIME: tracks * rng.beta(4, 3, len(owner)), LATENCY: tracks * rng.gamma(2.0, 0.002, len(owner)),
+        TRACKS: tracks, TIME: tracks * rng.beta(4, 3, len(owner)),
+        LATENCY: tracks * rng.gamma(2.0, 0.002, len(owner)),
         COMPLETE: True, experiment: pd.Categorical(np.array(arms)[assignment[owner]]),
     }).sort_values(START, ignore_index=True).assign(**{SESSION: lambda frame: np.arange(len(frame))})
 
@@ -108,7 +109,8 @@ def write_large_log(log_dir, events, experiment="EXPERIMENT", effect=0.0, seed=0
     folder.mkdir(parents=True, exist_ok=True)
     users = max(min(events_per_file, events) // EVENTS_PER_USER, 1)
     written = 0
-    with tqdm(total=events, unit=" events", unit_scale=True, disable=not progress, desc="writing the log") as bar:
+    with tqdm(total=events, unit=" events", unit_scale=True, disable=not progress,
+              desc="writing the log") as bar:
         for block in range(1 << 20):
             if written >= events:
                 break
@@ -137,7 +139,8 @@ def _expand(sessions, experiment, rng):
         "timestamp": sessions[START].to_numpy()[session] + position * TRACK_MS,
         USER: sessions[USER].to_numpy()[session],
         "track": rng.integers(0, 50_000, len(session)),
-        TIME: np.clip(rng.normal((sessions[TIME] / sessions[TRACKS]).to_numpy()[session], 0.1), 0, 1).round(4),
+        TIME: np.clip(rng.normal((sessions[TIME] / sessions[TRACKS]).to_numpy()[session], 0.1),
+                      0, 1).round(4),
         LATENCY: rng.gamma(2.0, 0.002, len(session)).round(6),
         "treatment": np.asarray(sessions[experiment], dtype=str)[session],
     })
@@ -157,13 +160,16 @@ def _experiments_json(events, experiment, others):
 
 
 def _lines(events, experiments):
-    template_next = '{"message":"next","timestamp":%d,"user":%d,"track":%d,"time":%r,"latency":%r,"experiments":%s,"recommendation":%d,"fallback":%s}\n'
-    template_last = '{"message":"last","timestamp":%d,"user":%d,"track":%d,"time":%r,"latency":%r,"experiments":%s}\n'
+    template_next = ('{"message":"next","timestamp":%d,"user":%d,"track":%d,"time":%r,"latency":%r,'
+                     '"experiments":%s,"recommendation":%d,"fallback":%s}\n')
+    template_last = ('{"message":"last","timestamp":%d,"user":%d,"track":%d,"time":%r,"latency":%r,'
+                     '"experiments":%s}\n')
     columns = [events[c].tolist() for c in ("last", "timestamp", USER, "track", TIME, LATENCY)]
     return [
         template_last % (stamp, user, track, share, latency, arms) if last
         else template_next % (stamp, user, track, share, latency, arms, (track * 7 + 1) % 50_000,
-                              "true" if track % 20 == 0 else "false")  # ~5% fallbacks, as a sparse artifact gives
+                              # ~5% fallbacks, as a sparse artifact gives
+                              "true" if track % 20 == 0 else "false")
         for last, stamp, user, track, share, latency, arms in zip(*columns, experiments.tolist())
     ]
 

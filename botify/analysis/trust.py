@@ -46,8 +46,8 @@ def srm(user_metrics, split=None, threshold=SRM_THRESHOLD):
     if len(sizes) < 2:
         return {"arms": sizes, "chi2": 0.0, "p_value": 1.0, "mismatch": False, "crossovers": crossovers}
     chi2, p_value = stats.chisquare(sizes["users"], expected)
-    return {"arms": sizes, "chi2": float(chi2), "p_value": float(p_value), "mismatch": bool(p_value < threshold),
-            "crossovers": crossovers}
+    return {"arms": sizes, "chi2": float(chi2), "p_value": float(p_value),
+            "mismatch": bool(p_value < threshold), "crossovers": crossovers}
 
 
 def _weights(arms, split):

@@ -41,4 +41,5 @@ def _adjust(values, covariate):
     theta = np.cov(filled, values)[0, 1] / np.var(filled, ddof=1)
     result = values - theta * (filled - filled.mean())
     reduction = 1 - np.var(result) / np.var(values) if np.var(values) > 0 else 0.0
-    return result, {"theta": float(theta), "covered": float(known.mean()), "variance_reduction": float(reduction)}
+    return result, {"theta": float(theta), "covered": float(known.mean()),
+                    "variance_reduction": float(reduction)}

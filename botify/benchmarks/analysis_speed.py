@@ -29,10 +29,12 @@ def main():
         print("writing the synthetic log ...", flush=True)
         sessions = simulate_sessions(args.users, EXPERIMENT, effect=0.02, seed=1,
                                      sessions_per_user=args.events / args.users / MEAN_TRACKS_PER_SESSION)
-        count = write_event_log(log_dir, sessions, EXPERIMENT, files=2, lines_per_file=200_000, other_experiments=OTHERS)
+        count = write_event_log(log_dir, sessions, EXPERIMENT, files=2, lines_per_file=200_000,
+                                other_experiments=OTHERS)
         print(f"{count:,} events, {len(sessions):,} sessions, {args.users:,} users; {args.runs} runs")
         timings = [_run_once(log_dir) for _ in range(args.runs)]
-    print("step        wall median (min-max)      cpu median   (wall > cpu means other processes took the cores)")
+    print("step        wall median (min-max)      cpu median   "
+          "(wall > cpu means other processes took the cores)")
     for step in timings[0]:
         wall = [timing[step][0] for timing in timings]
         cpu = [timing[step][1] for timing in timings]

@@ -19,12 +19,12 @@ import os
 import pathlib
 import random
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 import urllib.parse
-import urllib.request
+
+from botify.launcher import start_serve
 
 
 def main(argv=None):
@@ -45,7 +45,8 @@ def _parser():
     parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 8, 32])
     parser.add_argument("--duration", type=float, default=5.0, help="seconds per run")
     parser.add_argument("--runs", type=int, default=3, help="runs per concurrency; medians are reported")
-    parser.add_argument("--tracks", type=int, default=50000, help="catalog size (synthetic catalog / request ids)")
+    parser.add_argument("--tracks", type=int, default=50000,
+                        help="catalog size (synthetic catalog / request ids)")
     parser.add_argument("--users", type=int, default=10000)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--experiment", default="CONTEXTUAL")
@@ -134,35 +135,14 @@ async def _exchange(reader, writer, request):
     return status, b"connection: close" not in head.lower()
 
 
-class _Service:
-    """A ``botify serve`` subprocess on a free port."""
-
-    def __init__(self, process, url):
-        self.process, self.url = process, url
-
-    def stop(self):
-        self.process.terminate()
-        self.process.wait(timeout=30)
-
-
 def start_service(folder, args):
-    write_data(folder / "data", args.tracks, args.seed, users=args.users if args.experiment == "TWO_STAGE" else 0)
-    command = [
-        str(pathlib.Path(sys.executable).with_name("botify")), "serve", "--data", str(folder / "data"), "--port", "0",
-        "--workers", str(args.workers), "--experiment", args.experiment, "--log-dir", str(folder / "log"),
-    ]  # fmt: skip
-    with open(folder / "serve.log", "w") as log:
-        process = subprocess.Popen(command, stderr=log)
-    state = folder / "data" / "run" / "serve.json"
-    deadline = time.monotonic() + 120
-    while not state.exists():
-        if process.poll() is not None or time.monotonic() > deadline:
-            raise SystemExit(f"botify serve did not start:\n{(folder / 'serve.log').read_text()[-2000:]}")
-        time.sleep(0.2)
-    url = json.loads(state.read_text())["url"]
-    urllib.request.urlopen(url + "/health", timeout=30).read()
-    print(f"started botify serve ({args.workers} workers, {args.experiment}, {args.tracks} tracks) at {url}")
-    return _Service(process, url)
+    """``botify serve`` on a synthetic catalog in ``folder``, started by the course's launcher."""
+    write_data(folder / "data", args.tracks, args.seed,
+               users=args.users if args.experiment == "TWO_STAGE" else 0)
+    service = start_serve(folder / "data", args.experiment, log_dir=folder / "log", workers=args.workers)
+    print(f"started botify serve ({args.workers} workers, {args.experiment}, {args.tracks} tracks) "
+          f"at {service.url}")
+    return service
 
 
 def write_data(data, tracks, seed, users=0, dim=64):

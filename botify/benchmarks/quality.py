@@ -14,12 +14,14 @@ import pathlib
 
 from botify.analysis import analyse, effects, format_table
 from botify.analysis.log_description import arm_names
-from botify.demo import DemoPlan, command, ensure_world, serve_day
-from botify.processes import ProcessGroup, free_port_or_fail
+from botify.launcher import check_port_free
+from botify.loop import LoopPlan, command, ensure_world, serve_day
+from botify.processes import ProcessGroup
 from botify.service.registry import BY_NAME
 
 LEADERBOARD = BY_NAME["LEADERBOARD"]
-ARMS = {arm: recommender.__name__ for arm, recommender in zip(LEADERBOARD.treatments, LEADERBOARD.recommenders)}
+ARMS = {arm: recommender.__name__
+        for arm, recommender in zip(LEADERBOARD.treatments, LEADERBOARD.recommenders)}
 CLAIMS = [("T3", "C"), ("T3", "T1"), ("T4", "T2")]  # (treatment, its baseline)
 
 
@@ -30,17 +32,17 @@ def main():
     parser.add_argument("--data", type=pathlib.Path, default=pathlib.Path("data"))
     parser.add_argument("--work", type=pathlib.Path, default=pathlib.Path("reports/quality"))
     args = parser.parse_args()
-    plan = DemoPlan(data=args.data, logs=args.work / "log", reports=args.work, port=args.port,
+    plan = LoopPlan(data=args.data, logs=args.work / "log", reports=args.work, port=args.port,
                     episodes=args.episodes, trials=8, epochs=30)
     day2 = run_days(plan)
     print_claims(day2)
 
 
 def run_days(plan):
-    free_port_or_fail(plan.port)
+    check_port_free(plan.port)
     artifacts = plan.reports / "artifacts"
     with ProcessGroup() as processes:
-        ensure_world(processes, plan)
+        ensure_world(plan.data, plan.seed, processes=processes)
         day1 = serve_day(processes, plan, "STICKY_ARTIST", day=1)
         train = ("--logs", day1, "--data", plan.data, "--seed", plan.seed)
         command(processes, "botify", "train", "lightfm", *train, "--out", artifacts / "collaborative.jsonl",

@@ -56,7 +56,8 @@ def measure_one_kill(service):
         if time.monotonic() - killed > 120:
             raise SystemExit("botify did not recover within 120 s")
         time.sleep(0.01)
-    print(f"kill -9 of redis-server: health ok after {health:.2f} s, served from the artifact after {served:.2f} s")
+    print(f"kill -9 of redis-server: health ok after {health:.2f} s, "
+          f"served from the artifact after {served:.2f} s")
     time.sleep(1)
     return health, served
 

@@ -33,8 +33,10 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=float, nargs="+", default=[1e5, 1e6, 3e6, 1e7, 3e7])
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--out", type=pathlib.Path, default=DEFAULT_OUT, help="OUT.csv and OUT.png are written")
-    parser.add_argument("--logs", type=pathlib.Path, help="keep the generated logs here (default: a temp dir)")
+    parser.add_argument("--out", type=pathlib.Path, default=DEFAULT_OUT,
+                        help="OUT.csv and OUT.png are written")
+    parser.add_argument("--logs", type=pathlib.Path,
+                        help="keep the generated logs here (default: a temp dir)")
     parser.add_argument("--replot", action="store_true", help="only redraw OUT.png from OUT.csv")
     parser.add_argument("--once", nargs=2, metavar=("ENGINE", "LOG_DIR"), help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -46,13 +48,15 @@ def main():
     else:
         with tempfile.TemporaryDirectory() as scratch:
             logs = args.logs or pathlib.Path(scratch)
-            results = pd.DataFrame([row for size in args.sizes for row in measure(int(size), args.runs, logs)])
+            results = pd.DataFrame([row for size in args.sizes
+                                    for row in measure(int(size), args.runs, logs)])
         args.out.parent.mkdir(parents=True, exist_ok=True)
         results.to_csv(args.out.with_suffix(".csv"), index=False)
     summary = summarise(results)
     print(summary.to_string(index=False, float_format="{:.2f}".format))
     plot(summary).savefig(args.out.with_suffix(".png"), dpi=110, bbox_inches="tight")
-    print(f"wrote {args.out.with_suffix('.png')}" + ("" if args.replot else f" and {args.out.with_suffix('.csv')}"))
+    print(f"wrote {args.out.with_suffix('.png')}"
+          + ("" if args.replot else f" and {args.out.with_suffix('.csv')}"))
 
 
 def measure(size, runs, logs):
@@ -60,14 +64,16 @@ def measure(size, runs, logs):
     log_dir = logs / f"events-{size}"
     if not log_dir.exists():
         print(f"writing a log of {size:,} events ...", flush=True)
-        write_large_log(log_dir, size, EXPERIMENT, effect=0.05, seed=0, other_experiments=OTHERS, progress=False)
+        write_large_log(log_dir, size, EXPERIMENT, effect=0.05, seed=0, other_experiments=OTHERS,
+                        progress=False)
     events = sum(1 for path in log_dir.glob("events-*.jsonl") for _ in path.open("rb"))
     for run in range(runs):
         for engine in ENGINES:
             timing, peak = _in_child(engine, log_dir)
             row = {"engine": engine, "events": events, "run": run, **timing, "peak_gb": peak / 2**30,
                    "load": os.getloadavg()[0], "machine_gb": memory_gb()}
-            print(f"{engine:>6} {events:>11,} events: {row['seconds']:6.1f} s (+{row['start_seconds']:.1f} s start), "
+            print(f"{engine:>6} {events:>11,} events: {row['seconds']:6.1f} s "
+                  f"(+{row['start_seconds']:.1f} s start), "
                   f"peak {row['peak_gb']:.2f} GB, load {row['load']:.1f}", flush=True)
             yield row
 
@@ -86,7 +92,8 @@ def run_once(engine, log_dir):
         spark = spark_ab.start_spark()
         spark.range(1).count()  # the JVM is up and has run a job
         ready = time.perf_counter()
-        spark_ab.effects(spark_ab.user_metrics(spark_ab.sessionize(spark_ab.read_events(spark, log_dir), EXPERIMENT)))
+        sessions = spark_ab.sessionize(spark_ab.read_events(spark, log_dir), EXPERIMENT)
+        spark_ab.effects(spark_ab.user_metrics(sessions))
         spark.stop()
     return {"seconds": time.perf_counter() - ready, "start_seconds": ready - started}
 
@@ -143,7 +150,8 @@ def plot(summary):
                       label="spark: + starting the JVM")
     left.set(xscale="log", yscale="log", xlabel="events in the log", ylabel="seconds (median)",
              title="Week 1's analysis: wall time")
-    right.axhline(SPARK_HEAP_GB, color="C1", ls=":", label=f"Spark's heap limit ({SPARK_HEAP_GB} GB): it spills past it")
+    right.axhline(SPARK_HEAP_GB, color="C1", ls=":",
+                  label=f"Spark's heap limit ({SPARK_HEAP_GB} GB): it spills past it")
     pandas_rows = summary[summary["engine"] == "pandas"].sort_values("events")
     if len(pandas_rows) >= 2:
         (small, large) = pandas_rows.iloc[-2], pandas_rows.iloc[-1]
@@ -151,7 +159,8 @@ def plot(summary):
         machine = large["machine_gb"]
         right.annotate(f"pandas: +{per_million:.2f} GB per million events\n"
                        f"→ {machine:.0f} GB (the machine's memory) at ~{machine / per_million:.0f}M events",
-                       xy=(large["events"], large["peak_gb"]), xytext=(0.03, 0.55), textcoords="axes fraction")
+                       xy=(large["events"], large["peak_gb"]), xytext=(0.03, 0.55),
+                       textcoords="axes fraction")
     right.set(xscale="log", xlabel="events in the log", ylabel="peak resident memory, GB",
               title="Peak memory (process and children)")
     for axis in (left, right):

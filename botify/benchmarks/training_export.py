@@ -54,7 +54,8 @@ def main():
         for name, job in jobs.items():
             times = [job() for _ in range(args.repeats)]
             print(f"{name}: median {statistics.median(times):.2f} s "
-                  f"(runs: {', '.join(f'{t:.2f}' for t in times)}; load {os.getloadavg()[0]:.1f})", flush=True)
+                  f"(runs: {', '.join(f'{t:.2f}' for t in times)}; load {os.getloadavg()[0]:.1f})",
+                  flush=True)
 
 
 if __name__ == "__main__":

@@ -11,7 +11,6 @@ import threading
 
 from flask import current_app
 
-from botify.errors import ExperimentError
 from botify.service import registry
 from botify.service.store import get_store
 
@@ -37,15 +36,8 @@ class ActiveExperiment:
         return {experiment.name: experiment.treatment(user) for experiment in registry.EXPERIMENTS}
 
 
-def find_experiment(name):
-    """The experiment registered as ``name``; an ExperimentError listing the choices otherwise."""
-    if name not in registry.BY_NAME:
-        raise ExperimentError(f"unknown experiment {name!r}; registered: {', '.join(registry.BY_NAME)}")
-    return registry.BY_NAME[name]
-
-
 def init_app(app):
-    find_experiment(app.config["EXPERIMENT"])  # fail at start, not at the first request
+    registry.find_experiment(app.config["EXPERIMENT"])  # fail at start, not at the first request
     app.extensions["botify.active_experiment"] = None
 
 
@@ -55,7 +47,7 @@ def get_active_experiment():
         with _creating:  # one set of recommenders (and random streams) per worker, not per thread
             active = current_app.extensions.get("botify.active_experiment")
             if active is None or active.pid != os.getpid():
-                experiment = find_experiment(current_app.config["EXPERIMENT"])
+                experiment = registry.find_experiment(current_app.config["EXPERIMENT"])
                 active = ActiveExperiment(get_store(), experiment, current_app.config["SEED"])
                 current_app.extensions["botify.active_experiment"] = active
     return active

@@ -11,7 +11,7 @@ import os
 
 from flask import Flask
 
-from botify.service import active_experiment, event_log, http_errors, listening, registry, status, store
+from botify.service import active_experiment, event_log, http_errors, inspection, listening, registry, store
 
 DEFAULTS = {
     "REDIS_URL": "redis://127.0.0.1:6379/0",
@@ -37,6 +37,6 @@ def create_app(config=None):
     app.config["DEBUG"] = False  # never: the debugger executes code sent by a client
     for resource in (store, event_log, active_experiment, http_errors):
         resource.init_app(app)
-    app.register_blueprint(status.bp)
+    app.register_blueprint(inspection.bp)
     app.register_blueprint(listening.bp)
     return app

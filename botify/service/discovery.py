@@ -9,31 +9,31 @@ import os
 import pathlib
 
 
-def state_path(data):
+def serve_file(data):
     return pathlib.Path(data) / "run" / "serve.json"
 
 
-def write_state(data, url, redis_url, pid):
+def announce(data, url, redis_url, pid):
     """Write atomically (temp file + rename) so a reader never sees half a file."""
-    path = state_path(data)
+    path = serve_file(data)
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_suffix(f".{pid}.tmp")
     temporary.write_text(json.dumps({"url": url, "redis_url": redis_url, "pid": pid}) + "\n")
     os.replace(temporary, path)
 
 
-def read_state(data):
+def find_running(data):
     """The state of the service running on ``data``, or None if none is (a stale file counts as none)."""
     try:
-        state = json.loads(state_path(data).read_text())
+        state = json.loads(serve_file(data).read_text())
     except (OSError, ValueError):
         return None
     return state if pid_alive(state.get("pid")) else None
 
 
-def remove_state(data, pid):
+def withdraw(data, pid):
     """Remove the file if it is still ours (a later service may have replaced it)."""
-    path = state_path(data)
+    path = serve_file(data)
     try:
         if json.loads(path.read_text()).get("pid") == pid:
             path.unlink()

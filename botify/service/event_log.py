@@ -58,7 +58,8 @@ class EventLog:
         self._open()
 
     def _next_rotated(self):
-        taken = [int(path.suffix[1:]) for path in self.directory.glob(self.path.name + ".*") if path.suffix[1:].isdigit()]
+        rotated = self.directory.glob(self.path.name + ".*")
+        taken = [int(path.suffix[1:]) for path in rotated if path.suffix[1:].isdigit()]
         return self.path.with_name(f"{self.path.name}.{max(taken, default=0) + 1}")
 
     def close(self):

@@ -27,16 +27,17 @@ class Experiment:
         if not isinstance(name, str) or not NAME.match(name):
             raise ExperimentError(f"{self.where}: experiment name {name!r} must be letters, digits and '_'")
         if not MIN_TREATMENTS <= len(recommenders) <= MAX_TREATMENTS:
-            raise ExperimentError(f"{self.where}: experiment {name} needs {MIN_TREATMENTS} to {MAX_TREATMENTS} "
-                                  f"recommenders, got {len(recommenders)}")
+            raise ExperimentError(f"{self.where}: experiment {name} needs {MIN_TREATMENTS} to "
+                                  f"{MAX_TREATMENTS} recommenders, got {len(recommenders)}")
         self.name = name
         self.recommenders = recommenders
         self.treatments = [CONTROL] + [f"T{index}" for index in range(1, len(recommenders))]
         for treatment, recommender in zip(self.treatments, recommenders):
             if not (isinstance(recommender, type) and issubclass(recommender, Recommender)):
                 raise ExperimentError(
-                    f"{self.where}: experiment {name}, treatment {treatment}: {recommender!r} is not a Recommender "
-                    "subclass (pass the class itself, imported from its module under botify/service/recommenders/)")
+                    f"{self.where}: experiment {name}, treatment {treatment}: {recommender!r} is not a "
+                    "Recommender subclass (pass the class itself, imported from its module under "
+                    "botify/service/recommenders/)")
         self.seed = mmh3.hash(name, signed=False)
 
     def index(self, user: int) -> int:

@@ -4,13 +4,12 @@ from flask import Blueprint, current_app
 from werkzeug.exceptions import NotFound
 
 from botify.service import registry
-from botify.service.active_experiment import find_experiment
-from botify.service.readiness import treatment_data
-from botify.service.shared_status import READY
+from botify.service.arm_artifacts import arm_artifacts
+from botify.service.shared_page import READY
 from botify.service.store import UNAVAILABLE, get_store
 from botify.service.validation import parse_id
 
-bp = Blueprint("status", __name__)
+bp = Blueprint("inspection", __name__)
 
 
 @bp.get("/")
@@ -27,7 +26,7 @@ def health():
     random fallbacks) or "unavailable" (starting, reloading, Redis unreachable,
     catalog missing). ``serving`` says whether ``/next`` answers at all.
     """
-    experiment = find_experiment(current_app.config["EXPERIMENT"])
+    experiment = registry.find_experiment(current_app.config["EXPERIMENT"])
     details = {"experiment": experiment.name}
     reasons = _service_reasons(details)
     store = get_store()
@@ -35,25 +34,27 @@ def health():
         store.ping()
         stored, loaded = store.stored_catalog_size(), store.artifacts()
     except UNAVAILABLE as error:
-        return _health(reasons + [f"Redis is unreachable ({error})"], serving=False, redis="unreachable", **details)
+        return _health(reasons + [f"Redis is unreachable ({error})"], serving=False, redis="unreachable",
+                       **details)
     expected = store.catalog_size()
     if not stored or stored != expected:
         reasons.append(f"the catalog in Redis is incomplete ({stored} of {expected} tracks)")
     serving = not reasons
-    treatments = treatment_data(experiment, loaded)
+    treatments = arm_artifacts(experiment, loaded)
     reasons += [f"{arm}: {data['problem']}" for arm, data in treatments.items() if data["problem"]]
-    return _health(reasons, serving, redis="ok", tracks=stored, treatments=treatments, artifacts=loaded, **details)
+    return _health(reasons, serving, redis="ok", tracks=stored, treatments=treatments, artifacts=loaded,
+                   **details)
 
 
 def _service_reasons(details):
-    """What the master's shared status says (nothing when the app runs without a master, as in tests)."""
-    status = current_app.config.get("SHARED_STATUS")
-    if status is None:
+    """What the master's shared page says (nothing when the app runs without a master, as in tests)."""
+    page = current_app.config.get("SHARED_PAGE")
+    if page is None:
         return []
-    expected, ready = current_app.config.get("WORKERS", 1), status.workers_ready()
+    expected, ready = current_app.config.get("WORKERS", 1), page.workers_ready()
     details["workers"] = {"ready": ready, "expected": expected}
-    details["state"] = status.describe()
-    reasons = [] if status.state == READY else [status.describe()]
+    details["state"] = page.describe()
+    reasons = [] if page.state == READY else [page.describe()]
     if ready < expected:
         reasons.append(f"starting: {ready} of {expected} workers ready")
     return reasons

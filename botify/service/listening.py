@@ -13,7 +13,7 @@ from botify import fields
 from botify.service.active_experiment import get_active_experiment
 from botify.service.event_log import get_event_log
 from botify.service.http_errors import Unavailable
-from botify.service.shared_status import READY
+from botify.service.shared_page import READY
 from botify.service.store import get_store
 from botify.service.validation import parse_id, parse_listen
 
@@ -46,9 +46,9 @@ def _listen(user):
     """Validated (user, track, time); 404 for a track outside the catalog."""
     user = parse_id(user, "user")
     track, listened = parse_listen()
-    status = current_app.config.get("SHARED_STATUS")
-    if status is not None and status.state != READY:  # known to the master; no Redis round trip
-        raise Unavailable(f"botify cannot answer now: {status.describe()}")
+    page = current_app.config.get("SHARED_PAGE")
+    if page is not None and page.state != READY:  # known to the master; no Redis round trip
+        raise Unavailable(f"botify cannot answer now: {page.describe()}")
     size = get_store().catalog_size()
     if size == 0:
         raise Unavailable("the catalog is not loaded into Redis")
@@ -60,8 +60,8 @@ def _listen(user):
 def _check_data_not_lost():
     """A fallback may mean Redis lost its data a moment before the master noticed: then 503, not a random
     track passed off as a recommendation. One round trip, on fallbacks only."""
-    status = current_app.config.get("SHARED_STATUS")
-    if status is not None and get_store().generation() != status.generation:
+    page = current_app.config.get("SHARED_PAGE")
+    if page is not None and get_store().generation() != page.generation:
         raise Unavailable("Redis lost the catalog and artifacts; botify is reloading them")
 
 

@@ -34,7 +34,8 @@ def load_plugin(path):
     except Exception as error:  # the student's file: say where it broke, in one line
         raise ExperimentError(f"{path} does not import: {_where(error, path)}") from error
     experiments = getattr(module, "EXPERIMENTS", None)
-    if not isinstance(experiments, list) or not all(isinstance(e, Experiment) for e in experiments) or not experiments:
+    listed = isinstance(experiments, list) and all(isinstance(e, Experiment) for e in experiments)
+    if not listed or not experiments:
         raise ExperimentError(f"{path} must define EXPERIMENTS = [Experiment(...), ...]")
     by_name = index_by_name(registry.EXPERIMENTS + experiments)  # checked before the registry changes
     registry.EXPERIMENTS.extend(experiments)
@@ -47,6 +48,7 @@ def _where(error, path):
     """'line 12: NameError: ...' for the deepest frame of the error inside ``path``."""
     if isinstance(error, SyntaxError):
         return f"line {error.lineno}: SyntaxError: {error.msg}"
-    frames = [frame for frame in traceback.extract_tb(error.__traceback__) if pathlib.Path(frame.filename) == path]
+    frames = [frame for frame in traceback.extract_tb(error.__traceback__)
+              if pathlib.Path(frame.filename) == path]
     line = f"line {frames[-1].lineno}: " if frames else ""
     return f"{line}{type(error).__name__}: {error}"

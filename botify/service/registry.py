@@ -7,6 +7,7 @@ Every event logs the user's treatment in every experiment listed here. A name
 used twice, or anything that is not a Recommender class, fails at import.
 """
 
+from botify.errors import ExperimentError
 from botify.service.experiment import Experiment, index_by_name
 from botify.service.recommenders.collaborative import Collaborative
 from botify.service.recommenders.contextual import Contextual
@@ -29,3 +30,9 @@ DEFAULT = "AA"
 
 BY_NAME = index_by_name(EXPERIMENTS)
 
+
+def find_experiment(name):
+    """The experiment registered as ``name`` (plugins included); an ExperimentError listing the choices."""
+    if name not in BY_NAME:
+        raise ExperimentError(f"unknown experiment {name!r}; registered: {', '.join(BY_NAME)}")
+    return BY_NAME[name]

@@ -13,7 +13,7 @@ One writer (the master) for the state, one slot per worker: no locks needed.
 import mmap
 import struct
 
-from botify.service.runstate import pid_alive
+from botify.service.discovery import pid_alive
 
 STARTING, READY, RELOADING, REDIS_DOWN, STOPPING = range(5)
 STATE_NAMES = {STARTING: "starting", READY: "ready", RELOADING: "reloading", REDIS_DOWN: "Redis unreachable",
@@ -26,7 +26,7 @@ _SLOTS = 64
 _SLOTS_AT = _REASON_AT + _REASON_BYTES
 
 
-class SharedStatus:
+class SharedPage:
     """A shared anonymous page: create it in the master before gunicorn forks the workers."""
 
     def __init__(self):

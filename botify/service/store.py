@@ -31,7 +31,7 @@ from redis.backoff import NoBackoff
 from redis.retry import Retry
 
 if TYPE_CHECKING:
-    from botify.service.shared_status import SharedStatus
+    from botify.service.shared_page import SharedPage
 
 CATALOG_SIZE = "catalog:size"
 CATALOG_TRACKS = "catalog:tracks"
@@ -77,13 +77,13 @@ def connect(url, timeout=2.0):
 class Store:
     """Read access to the catalog and the recommendation artifacts, as the recommenders need it.
 
-    Under ``botify serve`` the master's shared status knows the catalog size
+    Under ``botify serve`` the master's shared page knows the catalog size
     (and whether Redis holds the data at all), so reading it costs nothing.
     """
 
-    def __init__(self, client: redis.Redis, status: SharedStatus | None = None):
+    def __init__(self, client: redis.Redis, page: SharedPage | None = None):
         self.redis = client
-        self.status = status
+        self.page = page
         self.pid = os.getpid()
         self._catalog_size = 0
         self._artist_tracks_of = client.register_script(ARTIST_TRACKS_OF)
@@ -93,8 +93,8 @@ class Store:
 
     def catalog_size(self) -> int:
         """Number of tracks N (ids are 0..N-1)."""
-        if self.status is not None:
-            return self.status.catalog_size
+        if self.page is not None:
+            return self.page.catalog_size
         if not self._catalog_size:  # cached: the catalog does not change while serving
             self._catalog_size = int(self.redis.get(CATALOG_SIZE) or 0)
         return self._catalog_size
@@ -170,6 +170,6 @@ def get_store():
         with _creating:  # the worker's threads share one client (and its connection pool)
             store = current_app.extensions.get("botify.store")
             if store is None or store.pid != os.getpid():
-                store = Store(connect(current_app.config["REDIS_URL"]), current_app.config.get("SHARED_STATUS"))
+                store = Store(connect(current_app.config["REDIS_URL"]), current_app.config.get("SHARED_PAGE"))
                 current_app.extensions["botify.store"] = store
     return store

@@ -30,7 +30,8 @@ def parse_listen():
         raise BadRequest('the body must be a JSON object {"track": int, "time": float}')
     if set(body) != LISTEN_FIELDS:
         missing, extra = sorted(LISTEN_FIELDS - set(body)), sorted(set(body) - LISTEN_FIELDS)
-        raise BadRequest(f"the body must have exactly the fields track and time (missing {missing}, extra {extra})")
+        raise BadRequest(
+            f"the body must have exactly the fields track and time (missing {missing}, extra {extra})")
     track, listened = body[fields.TRACK], body[fields.TIME]
     if type(track) is not int or track < 0:
         raise BadRequest(f"track must be a non-negative integer, got {track!r}")

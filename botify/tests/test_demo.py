@@ -44,7 +44,8 @@ def demo_argv(tmp_path, *extra):
 
 
 def run_demo(tmp_path, *extra):
-    return subprocess.run(demo_argv(tmp_path, *extra), capture_output=True, text=True, timeout=900, cwd=tmp_path)
+    return subprocess.run(demo_argv(tmp_path, *extra), capture_output=True, text=True, timeout=900,
+                          cwd=tmp_path)
 
 
 @pytest.fixture(scope="module")

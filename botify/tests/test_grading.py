@@ -25,8 +25,9 @@ def world(tmp_path_factory):
 def grade(submission, world, tmp_path, *extra):
     port = _free_port()
     return subprocess.run(
-        [BOTIFY, "grade", str(submission), "--world", str(world), "--episodes", "150", "--train-episodes", "250",
-         "--smoke", "--work", str(tmp_path / "work"), "--report", str(tmp_path / "report"), "--port", str(port),
+        [BOTIFY, "grade", str(submission), "--world", str(world), "--episodes", "150",
+         "--train-episodes", "250", "--smoke", "--work", str(tmp_path / "work"),
+         "--report", str(tmp_path / "report"), "--port", str(port),
          *extra], capture_output=True, text=True, timeout=600, cwd=ROOT)
 
 
@@ -44,7 +45,8 @@ def test_the_starter_is_graded_with_a_report_and_a_verdict(assignment, world, tm
 
 
 def grade_altered_starter(tmp_path, old, new):
-    """``botify grade`` on a copy of hw1's starter with ``old`` replaced by ``new``; returns (folder, result)."""
+    """``botify grade`` on a copy of hw1's starter with ``old`` replaced by ``new``;
+    returns (folder, result)."""
     folder = tmp_path / "altered"
     folder.mkdir()
     source = (ROOT / "homework" / "hw1" / "recommender.py").read_text()

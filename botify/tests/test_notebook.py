@@ -11,8 +11,8 @@ import time
 import pytest
 import requests
 
-from botify.course import ensure_world, start_botify, upload
 from botify.errors import CatalogError
+from botify.notebook import ensure_world, start_botify, upload
 from botify.service.registry import BY_NAME
 
 pytestmark = pytest.mark.slow
@@ -71,7 +71,8 @@ def test_an_arm_without_data_is_said_in_the_notebook_and_upload_gives_it_data(da
         lists.write_text("".join(f'{{"user": {user}, "tracks": [7]}}\n' for user in users))
         upload(service, lists, name="collaborative")
         assert service.health()["status"] == "ok"
-        assert requests.post(f"{service.url}/next/{users[0]}", json={"track": 3, "time": 0.5}).json()["track"] == 7
+        assert requests.post(f"{service.url}/next/{users[0]}",
+                             json={"track": 3, "time": 0.5}).json()["track"] == 7
 
 
 def test_a_world_that_is_not_there_is_a_clear_error(tmp_path):
@@ -81,7 +82,7 @@ def test_a_world_that_is_not_there_is_a_clear_error(tmp_path):
 
 KERNEL = textwrap.dedent("""
     import sys, time
-    from botify.course import start_botify
+    from botify.notebook import start_botify
     service = start_botify("AA", data=sys.argv[1], log_dir=sys.argv[2])
     print(service.process.pid, flush=True)
     if sys.argv[3] == "exit":

@@ -1,13 +1,11 @@
 import pathlib
 import signal
-import socket
 import sys
 import time
 
 import pytest
 
-from botify.errors import ServiceError
-from botify.processes import ProcessGroup, free_port_or_fail, wait_until_serving
+from botify.processes import ProcessGroup
 
 
 def group_members(pgid):
@@ -48,26 +46,10 @@ def gone(pgid, timeout=5):
 def test_leaving_the_block_stops_everything_even_on_error():
     with pytest.raises(RuntimeError):
         with ProcessGroup() as processes:
-            started = [processes.start(sys.executable, "-c", "import time; time.sleep(300)") for _ in range(2)]
+            started = [processes.start(sys.executable, "-c", "import time; time.sleep(300)")
+                       for _ in range(2)]
             raise RuntimeError("a step failed")
     assert all(process.poll() is not None for process in started)
-
-
-def test_a_taken_port_is_one_clear_error():
-    with socket.socket() as holder:
-        holder.bind(("127.0.0.1", 0))
-        holder.listen()
-        port = holder.getsockname()[1]
-        with pytest.raises(ServiceError, match=f"port {port} on 127.0.0.1 is taken"):
-            free_port_or_fail(port)
-
-
-def test_waiting_for_a_dead_service_fails_fast():
-    with ProcessGroup() as processes:
-        dead = processes.start(sys.executable, "-c", "raise SystemExit(3)")
-        dead.wait()
-        with pytest.raises(ServiceError, match="exited with code 3"):
-            wait_until_serving("http://127.0.0.1:9", dead, timeout=30)
 
 
 def test_an_interrupted_run_stops_the_command_and_what_it_started(tmp_path):

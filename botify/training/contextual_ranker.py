@@ -80,7 +80,8 @@ class ContextualRanker(nn.Module):
 
     def two_stage_tables(self):
         """The four tables of the two-stage artifact's vectors, as numpy: context (the track just heard),
-        item and bias (a candidate), user (None for a model without users); F = <context + user, item> + bias."""
+        item and bias (a candidate), user (None for a model without users);
+        F = <context + user, item> + bias."""
         with torch.no_grad():
             tracks = torch.arange(len(self.context["track"].weight))
             return {"context": self._sum(self.context, tracks).numpy(),

@@ -1,4 +1,5 @@
-"""Beyond accuracy: how varied, how new and how wide recommendation lists are, and an MMR re-ranker (seminar 5).
+"""Beyond accuracy: how varied, how new and how wide recommendation lists are, and an MMR re-ranker
+(seminar 5).
 
 Lists are a 2-D integer array, one row per list (a per-track artifact has
 one per catalog track), best first, padded with -1 (:func:`as_matrix` turns

@@ -115,7 +115,7 @@ def write_lists(path, key, ids, top_positions, item_ids):
 
 
 def write_two_stage(path, candidates, tables, users, digits=5):
-    """Write the two-stage artifact (see botify/service/two_stage_artifact.py): each track's candidate
+    """Write the two-stage artifact (see botify/service/loading/two_stage_artifact.py): each track's candidate
     list (``candidates`` as from :func:`top_k`), then its context and item vectors, then the vectors of
     ``users``. Floats keep ``digits`` significant digits: ranking needs no more, and the file stays small."""
     path = pathlib.Path(path)
@@ -128,8 +128,8 @@ def write_two_stage(path, candidates, tables, users, digits=5):
 
     with path.open("w") as out:
         for track, positions in enumerate(candidates):
-            out.write(json.dumps({"table": "candidates", "id": track, "tracks": positions[positions >= 0].tolist()})
-                      + "\n")
+            out.write(json.dumps({"table": "candidates", "id": track,
+                                  "tracks": positions[positions >= 0].tolist()}) + "\n")
         for track, (context, item, bias) in enumerate(zip(tables["context"], tables["item"], tables["bias"])):
             out.write(row("context", track, context))
             out.write(row("item", track, item, bias=bias))

@@ -1,4 +1,5 @@
-"""Item biases that move with time, TimeSVD's b_i(t), fitted from botify's logs (seminar 3's closing exercise).
+"""Item biases that move with time, TimeSVD's b_i(t), fitted from botify's logs (seminar 3's closing
+exercise).
 
 The model of a listening time is  time = mu + b_u + b_i(t) + noise, and
 b_i(t) takes one of these learnable forms (t is the day):
@@ -28,7 +29,8 @@ FORMS = ("static", "per_day", "linear", "decayed")
 
 
 def label_days(events, starts):
-    """``events`` with a ``day`` column: the number of the last of ``starts`` (ms timestamps) before each event.
+    """``events`` with a ``day`` column: the number of the last of ``starts`` (ms timestamps) before
+    each event.
 
     botify's log knows wall-clock time, not the simulator's days; a notebook
     notes the clock when each simulated day begins and passes those times here.
@@ -97,13 +99,15 @@ def _track_parameters(frame, residual, form, shrinkage, weight):
     elif form == "linear":
         centre = frame[DAY].groupby(track).mean()
         offset = frame[DAY] - track.map(centre)
-        tracks["slope"] = (offset * rest).groupby(track).sum() / ((offset**2).groupby(track).sum() + shrinkage)
+        tracks["slope"] = ((offset * rest).groupby(track).sum()
+                           / ((offset**2).groupby(track).sum() + shrinkage))
         tracks["centre"] = centre
     return tracks, bins
 
 
 def _item_part(model, frame, future=False):
-    """b_i(t) for each row of ``frame`` on its day (a training day, or a ``future`` one); 0 for unknown tracks."""
+    """b_i(t) for each row of ``frame`` on its day (a training day, or a ``future`` one); 0 for unknown
+    tracks."""
     track, days = frame[fields.TRACK], frame[DAY]
     part = track.map(model.tracks["bias"]).fillna(0.0)
     if model.form == "per_day" and not future:  # a training day: the row's own bin
@@ -140,7 +144,8 @@ def compare(train, test, forms=FORMS, samples=1000, seed=0, **options):
     rows = []
     for form in forms:
         difference = per_track[(form, "sum")] - per_track[("static", "sum")]
-        boot = difference.to_numpy()[picks].sum(axis=1) / per_track[(form, "size")].to_numpy()[picks].sum(axis=1)
+        boot = (difference.to_numpy()[picks].sum(axis=1)
+                / per_track[(form, "size")].to_numpy()[picks].sum(axis=1))
         rows.append({"form": form, "mse": errors[form].mean(), "vs static": difference.sum() / len(test),
                      "ci_low": np.quantile(boot, 0.025), "ci_high": np.quantile(boot, 0.975)})
     return pd.DataFrame(rows).assign(events=len(test), tracks=len(per_track))

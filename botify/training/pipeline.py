@@ -42,13 +42,15 @@ def collaborative(logs, data_dir="data", out=None, trials=10, epochs=30, seed=0,
     split = lightfm_model.interactions(*data.split(liked, test_share, seed), items, features)
     found = _search(split, trials, epochs, patience, k, seed, progress)
     popularity = lightfm_model.popularity_precision(split, k)
-    say(f"best precision@{k} {found.best_score:.4f} after {found.best_epoch} epochs (popularity {popularity:.4f}); "
-        f"refitting on every positive")
+    say(f"best precision@{k} {found.best_score:.4f} after {found.best_epoch} epochs "
+        f"(popularity {popularity:.4f}); refitting on every positive")
     full = lightfm_model.interactions(liked, None, items, features)
     final = lightfm_model.fit(full, found.params, found.best_epoch, seed=seed)
     out = pathlib.Path(out or pathlib.Path(data_dir) / "artifacts" / "collaborative.jsonl")
-    lists, cold, tracks = _write_user_lists(out, final.model, full, events, exclude, cold_start, threshold, progress)
-    say(f"wrote {lists} lists to {out} ({cold} of them the most-liked tracks, for listeners without positives)")
+    lists, cold, tracks = _write_user_lists(out, final.model, full, events, exclude, cold_start, threshold,
+                                            progress)
+    say(f"wrote {lists} lists to {out} ({cold} of them the most-liked tracks, "
+        "for listeners without positives)")
     return {"out": str(out), "lists": lists, "params": found.params, "best_epoch": found.best_epoch,
             f"precision@{k}": found.best_score, f"popularity_precision@{k}": popularity, "curve": found.curve,
             "study": found.study, "model": final.model, "interactions": full, "item_vectors": tracks}
@@ -67,7 +69,8 @@ def _write_user_lists(out, model, full, events, exclude, cold_start, threshold, 
     banned = _own_tracks(events, exclude, threshold)
     exclusion = None if banned is None else export.exclusion_matrix(banned, full.user_ids, full.item_ids)
     top = export.top_k(users, tracks, export.TOP_SIZE, exclusion, progress)
-    ids, top, cold = _with_cold_start(full, top, data.top_tracks(events, export.TOP_SIZE, threshold), cold_start)
+    ids, top, cold = _with_cold_start(full, top, data.top_tracks(events, export.TOP_SIZE, threshold),
+                                      cold_start)
     return export.write_lists(out, fields.USER, ids, top, full.item_ids), cold, tracks
 
 
@@ -103,8 +106,8 @@ def contextual_lists(logs, data_dir="data", out=None, epochs=30, seed=0, dim=32,
         raise TrainingError(f"no session in {logs} has a second track to learn from")
     n_users = int(events[fields.USER].max()) + 1 if user_aware else 0
     say(f"{len(pairs)} ({context}, track, time) pairs from {len(events)} events")
-    result = contextual_ranker.train(pairs, len(catalog), n_users, dim, epochs, patience, seed=seed, progress=progress,
-                              **catalog_codes(catalog), **(options or {}))
+    result = contextual_ranker.train(pairs, len(catalog), n_users, dim, epochs, patience, seed=seed,
+                                     progress=progress, **catalog_codes(catalog), **(options or {}))
     say(f"test MSE {result.test_mse:.4f} vs mean baseline {result.baseline_mse:.4f} "
         f"(best epoch {result.best_epoch})")
     queries, tracks = result.model.vectors()  # every catalog track: unseen ones still have artist and genre
@@ -113,8 +116,9 @@ def contextual_lists(logs, data_dir="data", out=None, epochs=30, seed=0, dim=32,
     out = pathlib.Path(out or pathlib.Path(data_dir) / "artifacts" / "contextual.jsonl")
     export.write_lists(out, fields.TRACK, np.arange(len(tracks)), top, np.arange(len(tracks)))
     say(f"wrote {len(top)} lists to {out}")
-    return {"out": str(out), "lists": len(top), "test_mse": result.test_mse, "baseline_mse": result.baseline_mse,
-            "best_epoch": result.best_epoch, "curve": result.curve, "model": result.model}
+    return {"out": str(out), "lists": len(top), "test_mse": result.test_mse,
+            "baseline_mse": result.baseline_mse, "best_epoch": result.best_epoch, "curve": result.curve,
+            "model": result.model}
 
 
 def two_stage(logs, data_dir="data", out=None, epochs=30, seed=0, dim=32, patience=3, options=None,
@@ -132,7 +136,8 @@ def two_stage(logs, data_dir="data", out=None, epochs=30, seed=0, dim=32, patien
     say(f"{len(pairs)} ({context}, track, time) pairs of {pairs[fields.USER].nunique()} listeners")
     result = contextual_ranker.train(pairs, len(catalog), n_users, dim, epochs, patience, seed=seed,
                                      progress=progress, **catalog_codes(catalog), **(options or {}))
-    say(f"test MSE {result.test_mse:.4f} vs mean baseline {result.baseline_mse:.4f} (best epoch {result.best_epoch})")
+    say(f"test MSE {result.test_mse:.4f} vs mean baseline {result.baseline_mse:.4f} "
+        f"(best epoch {result.best_epoch})")
     queries, tracks = result.model.vectors()
     itself = sp.identity(len(tracks), dtype=np.int8, format="csr")
     candidates = export.top_k(queries, tracks, export.TOP_SIZE, itself, progress)
@@ -147,7 +152,8 @@ def two_stage(logs, data_dir="data", out=None, epochs=30, seed=0, dim=32, patien
 
 def catalog_codes(catalog):
     """Integer artist and genre codes per track, the shared levels of the contextual ranker."""
-    return {"artists": pd.factorize(catalog[fields.ARTIST])[0], "genres": pd.factorize(catalog[fields.GENRE])[0]}
+    return {"artists": pd.factorize(catalog[fields.ARTIST])[0],
+            "genres": pd.factorize(catalog[fields.GENRE])[0]}
 
 
 def top_tracks(logs, out="data/artifacts/top_tracks.json", size=export.TOP_SIZE, threshold=data.POSITIVE_TIME,

@@ -27,7 +27,8 @@ def write(logdir, vectors, catalog, name="tracks"):
     folder = pathlib.Path(logdir) / name
     folder.mkdir(parents=True, exist_ok=True)
     np.savetxt(folder / "tensors.tsv", vectors, fmt="%.6g", delimiter="\t")
-    rows = ["\t".join(_cell(value) for value in row) for row in catalog[list(METADATA_COLUMNS)].itertuples(index=False)]
+    rows = ["\t".join(_cell(value) for value in row)
+            for row in catalog[list(METADATA_COLUMNS)].itertuples(index=False)]
     (folder / "metadata.tsv").write_text("\t".join(METADATA_COLUMNS) + "\n" + "\n".join(rows) + "\n")
     return _write_config(pathlib.Path(logdir), name)
 

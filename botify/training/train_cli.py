@@ -19,7 +19,8 @@ def configure(parser):
     models = parser.add_subparsers(dest="model", metavar="MODEL", required=True)
     lightfm = models.add_parser("lightfm", help="LightFM top-100 per listener (collaborative.jsonl)")
     _common(lightfm, "collaborative.jsonl")
-    lightfm.add_argument("--trials", type=int, default=10, help="optuna trials; 0 = default params (default 10)")
+    lightfm.add_argument("--trials", type=int, default=10,
+                         help="optuna trials; 0 = default params (default 10)")
     lightfm.add_argument("--item-features", action=argparse.BooleanOptionalAction, default=True,
                          help="genre, artist, popularity and duration features (default on)")
     lightfm.add_argument("--k", type=int, default=10, help="precision@k to tune and report (default 10)")
@@ -27,7 +28,8 @@ def configure(parser):
                          help="leave the listener's own tracks out of the lists (default none)")
     lightfm.add_argument("--no-cold-start", dest="cold_start", action="store_false",
                          help="no lists for user ids missing from the logs (default: the most-liked tracks)")
-    lightfm.add_argument("--projector", metavar="DIR", help="also write track embeddings for TensorBoard here")
+    lightfm.add_argument("--projector", metavar="DIR",
+                         help="also write track embeddings for TensorBoard here")
     context = models.add_parser("contextual", help="torch ranker top-100 per start track (contextual.jsonl)")
     _common(context, "contextual.jsonl")
     context.add_argument("--dim", type=int, default=32, help="embedding size (default 32)")
@@ -45,7 +47,8 @@ def configure(parser):
                         help="the track just played (default) or the session's first track")
     top = models.add_parser("top", help="the most-liked tracks (top_tracks.json)")
     top.add_argument("--logs", default="log", help="event log dir (default log)")
-    top.add_argument("--data", default="data", help="data dir; the artifact goes to DATA/artifacts (default data)")
+    top.add_argument("--data", default="data",
+                     help="data dir; the artifact goes to DATA/artifacts (default data)")
     top.add_argument("--out", help="artifact path (default DATA/artifacts/top_tracks.json)")
     top.add_argument("--size", type=int, default=100, help="tracks in the list (default 100)")
 
@@ -56,7 +59,8 @@ def _common(parser, artifact):
     parser.add_argument("--out", help=f"artifact path (default DATA/artifacts/{artifact})")
     parser.add_argument("--epochs", type=int, default=30, help="most epochs per fit (default 30)")
     parser.add_argument("--patience", type=int, default=3, help="epochs without progress before stopping")
-    parser.add_argument("--seed", type=int, default=0, help="seed of splits, models and the study (default 0)")
+    parser.add_argument("--seed", type=int, default=0,
+                        help="seed of splits, models and the study (default 0)")
 
 
 def run(args):

@@ -39,8 +39,9 @@ def _keep_largest(matrix, k):
         values.append(found[order])
         indptr.append(indptr[-1] + len(order))
     empty = np.empty(0)
-    return sp.csr_matrix((np.concatenate(values or [empty]), np.concatenate(indices or [empty]).astype(np.int64),
-                          np.array(indptr)), shape=matrix.shape)
+    return sp.csr_matrix((np.concatenate(values or [empty]),
+                          np.concatenate(indices or [empty]).astype(np.int64), np.array(indptr)),
+                         shape=matrix.shape)
 
 
 def scores(matrix, weights):

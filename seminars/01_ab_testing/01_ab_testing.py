@@ -57,13 +57,14 @@ from botify.analysis import (
     user_metrics,
     welch,
 )
-from botify.course import ensure_world, show_report, start_botify
+from botify.notebook import ensure_world, show_report, start_botify
 from botify.training.data import read_catalog
 
 sns.set_theme(style="whitegrid", context="notebook")
 
 # %% tags=["parameters"]
-DATA = "../../data"            # the world: public catalog (botify reads it) and hidden listeners (sim reads them)
+DATA = "../../data"            # the world: public catalog (botify reads it) and hidden listeners
+                               # (sim reads them)
 WORLD_SEED = 31337             # used only if DATA holds no world yet
 TRACKS = 50_000
 USERS = 10_000
@@ -235,8 +236,8 @@ sticky_users.head()
 
 # %%
 fig, ax = plt.subplots(figsize=(8, 3.8))
-sns.histplot(data=sticky_users, x="mean_time_per_session", hue="treatment", hue_order=["C", "T1"], stat="density",
-             common_norm=False, element="step", binwidth=0.25, ax=ax)
+sns.histplot(data=sticky_users, x="mean_time_per_session", hue="treatment", hue_order=["C", "T1"],
+             stat="density", common_norm=False, element="step", binwidth=0.25, ax=ax)
 for color, (arm, rows) in zip(sns.color_palette(), sticky_users.groupby("treatment", sort=True)):
     ax.axvline(rows["mean_time_per_session"].mean(), color=color, ls="--", label=f"mean of {arm}")
 ax.set(xlabel="listener's mean session time", ylabel="share of listeners (density)",
@@ -274,7 +275,8 @@ print(f"scipy:    p = {stats.ttest_ind(treated, control, equal_var=False).pvalue
 
 # %%
 sticky_effects = effects(sticky_users)
-sticky_effects[["metric", "control_mean", "treatment_mean", "effect", "ci_low", "ci_high", "p_value"]].round(4)
+sticky_effects[["metric", "control_mean", "treatment_mean", "effect", "ci_low", "ci_high",
+                "p_value"]].round(4)
 
 # %%
 effects_plot(sticky_effects, title=f"STICKY_ARTIST ({arm_names})")
@@ -318,8 +320,8 @@ aa_report = show_report(AA_LOGS, "AA")
 # %% [markdown]
 # What to look at: the points should be grey and every interval should straddle zero. Each metric is tested
 # at 5%, so across six metrics one coloured point now and then is possible by luck alone; section 5 measures
-# how often that happens. The trust lines should say the sample ratio is "ok" and that neither arm fell back to
-# random tracks (there is nothing to fall back from: Random needs no data).
+# how often that happens. The trust lines should say the sample ratio is "ok" and that neither arm fell back
+# to random tracks (there is nothing to fall back from: Random needs no data).
 #
 # **A trap the log sets.** The day-one log also carries a `STICKY_ARTIST` column (botify logs every
 # experiment). Analysing it compares listeners who *would* have been split for StickyArtist but all heard
@@ -328,7 +330,8 @@ aa_report = show_report(AA_LOGS, "AA")
 # %%
 aa_sessions = aa_report.sessions
 print("active on day one:", read_description(AA_LOGS)["active"])
-wrong_day = effects(user_metrics(aa_sessions, "STICKY_ARTIST")).set_index("metric").loc["mean_time_per_session"]
+wrong_effects = effects(user_metrics(aa_sessions, "STICKY_ARTIST"))
+wrong_day = wrong_effects.set_index("metric").loc["mean_time_per_session"]
 print(f"'STICKY_ARTIST' read from the A/A day: {wrong_day.effect:+.1f}% "
       f"[{wrong_day.ci_low:+.1f}%, {wrong_day.ci_high:+.1f}%], p = {wrong_day.p_value:.2g}")
 
@@ -484,7 +487,8 @@ def session_level_p_value(sessions, users_split, column="time"):
 
 
 session_p_values = pd.DataFrame([
-    {"time": session_level_p_value(aa_sessions, split), "tracks": session_level_p_value(aa_sessions, split, "tracks")}
+    {"time": session_level_p_value(aa_sessions, split),
+     "tracks": session_level_p_value(aa_sessions, split, "tracks")}
     for split in (aa_split(aa_users, seed=seed) for seed in range(AA_SPLITS))])
 labels = {"session time": ("mean_time_per_session", "time"),
           "tracks per session": ("mean_tracks_per_session", "tracks")}
@@ -502,7 +506,8 @@ for offset, (unit, rows) in zip((-0.12, 0.12), rates.groupby(level="unit", sort=
 ax.axvline(0.05, color="black", ls="--", lw=1, label="the promised 5%")
 ax.set_yticks(range(len(labels)), list(labels))
 ax.xaxis.set_major_formatter(PercentFormatter(1.0))
-ax.set(xlabel=f"share of {AA_SPLITS} A/A splits with p < 0.05 (95% CI)", xlim=(0, None), ylim=(len(labels) - 0.5, -0.5),
+ax.set(xlabel=f"share of {AA_SPLITS} A/A splits with p < 0.05 (95% CI)", xlim=(0, None),
+       ylim=(len(labels) - 0.5, -0.5),
        title="False-positive rate of an A/A test: listeners vs sessions as the unit")
 fig.legend(frameon=False, loc="outside lower center", ncol=3)
 plt.show()
@@ -517,7 +522,8 @@ per_session = welch(sticky_sessions.loc[arm == "C", "time"], sticky_sessions.loc
 base = sticky_sessions.loc[arm == "C", "time"].mean()
 print(f"session level:  {100 * per_session['diff'] / base:+.1f}% "
       f"[{100 * per_session['low'] / base:+.1f}%, {100 * per_session['high'] / base:+.1f}%]  "
-      f"width {100 * (per_session['high'] - per_session['low']) / base:.1f} points, {arm.notna().sum():,} sessions")
+      f"width {100 * (per_session['high'] - per_session['low']) / base:.1f} points, "
+      f"{arm.notna().sum():,} sessions")
 print(f"listener level: {mean_time.effect:+.1f}% [{mean_time.ci_low:+.1f}%, {mean_time.ci_high:+.1f}%]  "
       f"width {mean_time.ci_high - mean_time.ci_low:.1f} points, {len(sticky_users):,} listeners")
 

@@ -41,11 +41,12 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 
-warnings.filterwarnings("ignore", message="IProgress not found")  # tqdm asks for ipywidgets; we show no progress bars
+# tqdm asks for ipywidgets; we show no progress bars
+warnings.filterwarnings("ignore", message="IProgress not found")
 import sim
 from botify import fields, training
 from botify.analysis import load_events
-from botify.course import ensure_world, show_report, start_botify, upload
+from botify.notebook import ensure_world, show_report, start_botify, upload
 from botify.training import data, export, ranking_metrics
 
 sns.set_theme(style="whitegrid")
@@ -166,7 +167,8 @@ ax.legend();
 catalog = data.read_catalog(DATA)
 popular = data.top_tracks(events, size=100)
 head = catalog.loc[popular, [fields.ARTIST, fields.TITLE, fields.GENRE]].assign(
-    likes=likes.reindex(popular, fill_value=0).to_numpy(), plays=plays.reindex(popular, fill_value=0).to_numpy())
+    likes=likes.reindex(popular, fill_value=0).to_numpy(),
+    plays=plays.reindex(popular, fill_value=0).to_numpy())
 print(f"the top-100 holds {head[fields.ARTIST].nunique()} artists and "
       f"{head[fields.GENRE].nunique()} of the catalog's {catalog[fields.GENRE].nunique()} genres")
 head.head(10)
@@ -252,8 +254,10 @@ lists = {
 
 
 def offline_row(tracks):
-    """Precision@10, recall@10, MRR and coverage of one list per listener, plus its hits in the first 10 and 100."""
-    hits = {f"hits in the first {k}": round(ranking_metrics.precision_at_k(tracks, relevant, k) * k * len(users))
+    """Precision@10, recall@10, MRR and coverage of one list per listener, plus its hits in the first 10 and
+    100."""
+    hits = {f"hits in the first {k}": round(ranking_metrics.precision_at_k(tracks, relevant, k)
+                                            * k * len(users))
             for k in (10, 100)}
     return {**ranking_metrics.report(tracks, relevant, N_TRACKS, k=10), **hits}
 
@@ -275,7 +279,8 @@ ks = [1, 2, 3, 5, 10, 20, 30, 50, 100]
 per_listener = pd.DataFrame([  # one row per list, k and listener: precision@k of that listener alone
     {"list": name, "k": k, "precision@k": ranking_metrics.precision_at_k(tracks, {user: liked}, k)}
     for name, tracks in lists.items() for k in ks for user, liked in relevant.items()])
-ax = sns.lineplot(data=per_listener, x="k", y="precision@k", hue="list", marker="o", errorbar=("ci", 95), seed=SEED)
+ax = sns.lineplot(data=per_listener, x="k", y="precision@k", hue="list", marker="o", errorbar=("ci", 95),
+                  seed=SEED)
 ax.set(xscale="log", title="Precision@k on the test part of day 1 (95% bootstrap bands over listeners)")
 ax.xaxis.set_major_formatter(mticker.StrMethodFormatter("{x:g}"))
 ax.figure.set_size_inches(8, 4.5)
@@ -377,8 +382,10 @@ offline = offline.astype(HITS)
 online = top100_online.effects.set_index("metric").loc[fields.MEAN_TIME_PER_SESSION]
 print(f"online, TopPop (top-100) vs Random, mean_time_per_session: "
       f"{online['effect']:+.1f}% [{online['ci_low']:+.1f}%, {online['ci_high']:+.1f}%]")
-# The two claims the answer rests on; they held at every size we tried (if one fails, look before you conclude).
-assert offline.loc["popularity, shuffled", "hits in the first 100"] > offline.loc["random tracks", "hits in the first 100"]
+# The two claims the answer rests on; they held at every size we tried (if one fails, look before you
+# conclude).
+assert (offline.loc["popularity, shuffled", "hits in the first 100"]
+        > offline.loc["random tracks", "hits in the first 100"])
 assert online["ci_low"] > 0, "TopPop did not beat Random online"
 offline[["precision@10", "mrr", *HITS]]
 
@@ -418,7 +425,8 @@ with start_botify("TOP_POP", data=DATA, log_dir=f"{LOGS}/day2-top10") as service
     sim.simulate(world=DATA, agent="remote", url=service.url, episodes=EPISODES,
                  processes=PROCESSES, seed=SEED, first_day=2, progress=False)
 top10_online = show_report(service.log_dir, "TOP_POP")
-# Put the top-100 back: uploads are kept in DATA/artifacts, and the next service on DATA should serve the real TopPop.
+# Put the top-100 back: uploads are kept in DATA/artifacts, and the next service on DATA should serve the
+# real TopPop.
 export.write_top_tracks(f"{DATA}/artifacts/top_tracks.json", exported["tracks"]);
 
 # %% [markdown]
@@ -426,12 +434,14 @@ export.write_top_tracks(f"{DATA}/artifacts/top_tracks.json", exported["tracks"])
 # it (left) and the online effect over Random with its 95% CI (right).
 
 # %%
+interval = ["effect", "ci_low", "ci_high"]
 online_effects = pd.DataFrame([
-    {"list": name, **analysis.effects.set_index("metric").loc[fields.MEAN_TIME_PER_SESSION, ["effect", "ci_low", "ci_high"]]}
+    {"list": name, **analysis.effects.set_index("metric").loc[fields.MEAN_TIME_PER_SESSION, interval]}
     for name, analysis in {"top-100, shuffled": top100_online, "top-10, shuffled": top10_online}.items()])
 names = ["Random", "TopPop, top-100", "TopPop, top-10"]
 fig, (left, right) = plt.subplots(1, 2, figsize=(11, 3.5), sharey=True)
-served = offline.loc[["random tracks", "popularity, shuffled", "top-10, shuffled"]]  # the lists as each arm serves them
+# the lists as each arm serves them
+served = offline.loc[["random tracks", "popularity, shuffled", "top-10, shuffled"]]
 left.barh(names, served["precision@10"])
 left.bar_label(left.containers[0], padding=3, labels=[
     f"{p:.4f} ({h} hits)" for p, h in zip(served["precision@10"], served["hits in the first 10"])])
@@ -439,7 +449,8 @@ left.set(title="Offline: precision@10 (day 1, test part)", xlabel="precision@10"
 left.margins(x=0.35)
 right.plot([0], names[:1], "s", color="grey")  # the control, 0 by definition
 right.errorbar(online_effects["effect"], names[1:], fmt="o", capsize=6, color="tab:orange",
-               xerr=[online_effects["effect"] - online_effects["ci_low"], online_effects["ci_high"] - online_effects["effect"]])
+               xerr=[online_effects["effect"] - online_effects["ci_low"],
+                     online_effects["ci_high"] - online_effects["effect"]])
 right.axvline(0, color="grey", lw=1)
 right.set(title="Online: mean_time_per_session vs Random (day 2)", xlabel="effect, % (95% CI)")
 left.invert_yaxis()
@@ -464,7 +475,8 @@ def answered(log_dir, arm):
 
 def answer_summary(answers):
     fresh = answers.loc[~answers["repeat"], fields.TIME]
-    return {"repeated share": answers["repeat"].mean(), "time of repeats": answers.loc[answers["repeat"], fields.TIME].mean(),
+    return {"repeated share": answers["repeat"].mean(),
+            "time of repeats": answers.loc[answers["repeat"], fields.TIME].mean(),
             "time of fresh tracks": fresh.mean(), "fresh tracks liked": (fresh > data.POSITIVE_TIME).mean()}
 
 

@@ -73,7 +73,8 @@ import shutil
 import time
 import warnings
 
-warnings.filterwarnings("ignore", message="IProgress not found")  # no widgets needed: progress bars are off here
+# no widgets needed: progress bars are off here
+warnings.filterwarnings("ignore", message="IProgress not found")
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -85,7 +86,7 @@ from IPython.display import display
 import sim
 from botify import fields
 from botify.analysis import effects, load_events
-from botify.course import ensure_world, show_report, start_botify, upload
+from botify.notebook import ensure_world, show_report, start_botify, upload
 from botify.service import registry
 from botify.service.recommenders.base import Recommender
 from botify.service.recommenders.collaborative import Collaborative
@@ -207,7 +208,8 @@ relevant = data.as_sets(test)  # {listener: hidden liked tracks}
 # Keep the $k$ listeners most similar to $u$, the neighbourhood $N_k(u)$, and
 # score every track by how much of the neighbourhood liked it:
 #
-# $$\hat r_{ui} = \frac{\sum_{v \in N_k(u)} \mathrm{sim}(u, v)\, r_{vi}}{\sum_{v \in N_k(u)} \lvert \mathrm{sim}(u, v) \rvert}.$$
+# $$\hat r_{ui} = \frac{\sum_{v \in N_k(u)} \mathrm{sim}(u, v)\, r_{vi}}
+#                      {\sum_{v \in N_k(u)} \lvert \mathrm{sim}(u, v) \rvert}.$$
 #
 # `botify.training.user_based` does this with sparse matrices (a listener only
 # gets scores for tracks their neighbours liked).
@@ -236,7 +238,8 @@ order = np.argsort(-nearest)[:3]
 print("nearest neighbours:", {int(split.user_ids[v]): round(float(nearest[v]), 2) for v in order})
 top10 = user_based.top_k(scores[row], k=10, exclude=split.train.tocsr()[row])[0]
 picked = top10[top10 >= 0]
-display(catalog.loc[split.item_ids[picked], shown].assign(score=scores[row].toarray().ravel()[picked].round(3)))
+display(catalog.loc[split.item_ids[picked], shown].assign(
+    score=scores[row].toarray().ravel()[picked].round(3)))
 
 # %% [markdown]
 # **What to look at.** The neighbours share a track with the listener, so the
@@ -261,7 +264,8 @@ display(catalog.loc[split.item_ids[picked], shown].assign(score=scores[row].toar
 full = lightfm_model.interactions(liked, items=catalog.index, features=features)  # every liked pair, no split
 popular = data.top_tracks(events, export.TOP_SIZE)  # week 2's list: the most-liked tracks of day 1
 all_scores = user_based.scores(full.train, user_based.similarities(full.train, NEIGHBOURS))
-user_based_top = user_based.top_k(all_scores, k=export.TOP_SIZE, fill=pd.Index(full.item_ids).get_indexer(popular))
+user_based_top = user_based.top_k(all_scores, k=export.TOP_SIZE,
+                                  fill=pd.Index(full.item_ids).get_indexer(popular))
 user_based_path = LOG_ROOT / "artifacts" / "user_based.jsonl"
 export.write_lists(user_based_path, fields.USER, full.user_ids, user_based_top, full.item_ids)
 first_line = json.loads(user_based_path.read_text().splitlines()[0])
@@ -459,7 +463,8 @@ rng = np.random.default_rng(SEED)
 
 
 def mates(column=None):
-    """Each track paired with a random track sharing its ``column`` (a shuffle within groups), or any track."""
+    """Each track paired with a random track sharing its ``column`` (a shuffle within groups), or any
+    track."""
     if column is None:
         return pd.Series(rng.permutation(catalog.index.to_numpy()), index=catalog.index)
     return catalog.groupby(column)[fields.TRACK].transform(lambda group: rng.permutation(group.to_numpy()))
@@ -512,7 +517,8 @@ top = export.top_k(listener_vectors, track_vectors, export.TOP_SIZE)
 export.write_lists(collaborative_path, fields.USER, full.user_ids, top, full.item_ids)
 unknown = np.setdiff1d(np.arange(world["users"]), full.user_ids)
 with collaborative_path.open("a") as artifact:
-    artifact.writelines(json.dumps({fields.USER: int(user), fields.TRACKS: popular}) + "\n" for user in unknown)
+    artifact.writelines(json.dumps({fields.USER: int(user), fields.TRACKS: popular}) + "\n"
+                        for user in unknown)
 print(f"{collaborative_path}: {len(full.user_ids):,} LightFM lists + {len(unknown):,} most-liked lists")
 
 # %% [markdown]
@@ -612,7 +618,8 @@ metrics = analysis.metrics
 known = metrics[fields.USER].isin(full.user_ids)
 groups = {"liked a track on day 1 (LightFM list)": known, "did not (most-liked list)": ~known}
 by_group = pd.concat({name: effects(metrics[mask]) for name, mask in groups.items()}, names=["listeners"])
-columns = ["control_mean", "treatment_mean", "effect", "ci_low", "ci_high", "users_control", "users_treatment"]
+columns = ["control_mean", "treatment_mean", "effect", "ci_low", "ci_high", "users_control",
+           "users_treatment"]
 by_group[by_group["metric"] == fields.MEAN_TIME_PER_SESSION].droplevel(1)[columns].round(2)
 
 # %% [markdown]
@@ -642,7 +649,8 @@ by_group[by_group["metric"] == fields.MEAN_TIME_PER_SESSION].droplevel(1)[column
 #   Tomorrow has no bin yet, so we use the last one;
 # - **linear drift**: $b_i(t) = b_i + a_i\,(t - \bar t_i)$, a trend per track,
 #   extrapolated to tomorrow;
-# - **decaying spline** (kernel smoothing): $b_i(t) = b_i + \sum_l e^{-\gamma |t - t_l|}\, b_{i,l} / \sum_l e^{-\gamma|t-t_l|}$
+# - **decaying spline** (kernel smoothing):
+#   $b_i(t) = b_i + \sum_l e^{-\gamma |t - t_l|}\, b_{i,l} / \sum_l e^{-\gamma|t-t_l|}$
 #   with control points $t_l$; at the end of the data this is close to a mean
 #   that weights recent days more, $\mathrm{decay}^{\,T - t}$, our `decayed` form.
 #
@@ -659,8 +667,9 @@ by_group[by_group["metric"] == fields.MEAN_TIME_PER_SESSION].droplevel(1)[column
 # the whole catalogue. TopPop concentrates them: its arm plays the same 100
 # tracks all day. So we serve TOP_POP (Random vs TopPop, with the most-liked
 # tracks of day 1) for `DRIFT_DAYS` days of a third of the usual traffic each
-# (which keeps the notebook short; half of it reaches the TopPop arm). botify's log has wall-clock times, not the
-# simulator's days, so we note the clock when each day starts.
+# (which keeps the notebook short; half of it reaches the TopPop arm).
+# botify's log has wall-clock times, not the simulator's days, so we note the
+# clock when each day starts.
 
 # %%
 drift = ListenerConfig(drift=True)
@@ -705,13 +714,15 @@ fig.tight_layout()
 
 # %%
 last_day = heard[item_bias.DAY].max()
-comparison = item_bias.compare(heard[heard[item_bias.DAY] < last_day], heard[heard[item_bias.DAY] == last_day],
+comparison = item_bias.compare(heard[heard[item_bias.DAY] < last_day],
+                               heard[heard[item_bias.DAY] == last_day],
                                shrinkage=10.0, decay=0.5, seed=SEED)
 display(comparison.style.format({"mse": "{:.5f}", "vs static": "{:+.5f}", "ci_low": "{:+.5f}",
                                  "ci_high": "{:+.5f}"}).hide(axis="index"))
 fig, ax = plt.subplots(figsize=(7, 2.8))
 ax.errorbar(comparison["vs static"], comparison["form"],
-            xerr=[comparison["vs static"] - comparison["ci_low"], comparison["ci_high"] - comparison["vs static"]],
+            xerr=[comparison["vs static"] - comparison["ci_low"],
+                  comparison["ci_high"] - comparison["vs static"]],
             fmt="o", capsize=4)
 ax.axvline(0, color="grey", lw=1)
 ax.invert_yaxis()

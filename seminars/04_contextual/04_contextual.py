@@ -36,7 +36,6 @@
 # 6. exercise: what does the model learn that StickyArtist does not?
 
 # %%
-import json
 import pathlib
 import shutil
 import warnings
@@ -53,7 +52,7 @@ from torch.utils.tensorboard import SummaryWriter
 import sim
 from botify import fields
 from botify.analysis import load_events
-from botify.course import ensure_world, show_report, start_botify, upload
+from botify.notebook import ensure_world, show_report, start_botify, upload
 from botify.service import registry
 from botify.training import data, export, pipeline
 
@@ -115,8 +114,8 @@ same_artist = (catalog.loc[pairs[fields.START], fields.ARTIST].to_numpy()
 fig, ax = plt.subplots(figsize=(8, 3.5))
 sns.histplot(x=pairs[fields.TIME], hue=np.where(same_artist, "same artist as the start", "another artist"),
              bins=20, stat="density", common_norm=False, element="step", ax=ax)
-ax.set(title="listening time of a pair's track, by artist (log scale)", xlabel="time (share of the track heard)",
-       yscale="log")
+ax.set(title="listening time of a pair's track, by artist (log scale)",
+       xlabel="time (share of the track heard)", yscale="log")
 fig.tight_layout()
 print(f"pairs with the start's artist: {same_artist.mean():.0%}")
 
@@ -125,9 +124,10 @@ print(f"pairs with the start's artist: {same_artist.mean():.0%}")
 # there is no "liked" threshold this week, the model predicts the time itself.
 # Most recommended tracks are skipped at once (the tall first bar; the y axis
 # is logarithmic), but tracks by the start's artist are heard longer more
-# often than the others, which here are mostly the Random half's picks. That is the signal StickyArtist exploits by hand. A pair's
-# (start, track) combination almost never repeats in a day of logs, so the
-# model must generalise through what tracks share: their artist and genre.
+# often than the others, which here are mostly the Random half's picks. That
+# is the signal StickyArtist exploits by hand. A pair's (start, track)
+# combination almost never repeats in a day of logs, so the model must
+# generalise through what tracks share: their artist and genre.
 #
 # ## 3. The ranker
 #
@@ -150,7 +150,8 @@ print(f"pairs with the start's artist: {same_artist.mean():.0%}")
 
 # %%
 contextual_path = LOG_ROOT / "artifacts" / "contextual.jsonl"
-trained = pipeline.contextual_lists(day1_log, DATA, out=contextual_path, epochs=EPOCHS, seed=SEED, progress=True)
+trained = pipeline.contextual_lists(day1_log, DATA, out=contextual_path, epochs=EPOCHS, seed=SEED,
+                                    progress=True)
 curve, model = trained["curve"], trained["model"]
 print(f"best epoch {trained['best_epoch']} of {len(curve)}; test MSE {trained['test_mse']:.4f}, "
       f"predicting the mean {trained['baseline_mse']:.4f} "
@@ -225,7 +226,8 @@ for start in pairs[fields.START].value_counts().index[:3]:
           f"{artist_tracks} other tracks of {own[fields.ARTIST]}. Contextual's top-100: "
           f"{(top[fields.ARTIST] == own[fields.ARTIST]).mean():.0%} same artist, "
           f"{(top[fields.GENRE] == own[fields.GENRE]).mean():.0%} same genre")
-    display(top[shown].head(5).assign(predicted_time=np.round(queries[start] @ candidates[lists[start][:5]].T, 3)))
+    display(top[shown].head(5).assign(
+        predicted_time=np.round(queries[start] @ candidates[lists[start][:5]].T, 3)))
 
 # %% [markdown]
 # **What to look at.** The lists are not "more of the same artist": most are
@@ -242,11 +244,13 @@ for start in pairs[fields.START].value_counts().index[:3]:
 # %%
 sample = catalog.sample(min(2000, len(catalog)), random_state=SEED).index
 shares = pd.DataFrame({
-    "same artist": [(catalog.loc[lists[t], fields.ARTIST] == catalog.at[t, fields.ARTIST]).mean() for t in sample],
-    "same genre": [(catalog.loc[lists[t], fields.GENRE] == catalog.at[t, fields.GENRE]).mean() for t in sample]})
+    "same artist": [(catalog.loc[lists[t], fields.ARTIST] == catalog.at[t, fields.ARTIST]).mean()
+                    for t in sample],
+    "same genre": [(catalog.loc[lists[t], fields.GENRE] == catalog.at[t, fields.GENRE]).mean()
+                   for t in sample]})
 fig, ax = plt.subplots(figsize=(8, 3.5))
-sns.histplot(shares.melt(var_name="match", value_name="share"), x="share", hue="match", bins=20, element="step",
-             ax=ax)
+sns.histplot(shares.melt(var_name="match", value_name="share"), x="share", hue="match", bins=20,
+             element="step", ax=ax)
 ax.set(title=f"share of a track's top-100 that matches it ({len(sample):,} tracks)",
        xlabel="share of the 100 tracks", ylabel="tracks")
 fig.tight_layout()
@@ -327,11 +331,13 @@ followed = day2_events.assign(
     heard_time=day2_events.groupby(session)[fields.TIME].shift(-1))
 followed = followed[(followed[fields.MESSAGE] == fields.NEXT) & followed["heard_track"].notna()]
 followed = followed[followed["heard_track"] == followed[fields.RECOMMENDATION]]
-played, answered = catalog.loc[followed[fields.TRACK]], catalog.loc[followed[fields.RECOMMENDATION].astype(int)]
+played = catalog.loc[followed[fields.TRACK]]
+answered = catalog.loc[followed[fields.RECOMMENDATION].astype(int)]
 followed = followed.assign(
     same_artist=played[fields.ARTIST].to_numpy() == answered[fields.ARTIST].to_numpy(),
     same_genre=played[fields.GENRE].to_numpy() == answered[fields.GENRE].to_numpy())
-matches = followed.groupby("arm").agg(recommendations=("same_artist", "size"), same_artist=("same_artist", "mean"),
+matches = followed.groupby("arm").agg(recommendations=("same_artist", "size"),
+                                      same_artist=("same_artist", "mean"),
                                       same_genre=("same_genre", "mean"), mean_time=("heard_time", "mean"))
 matches.round(3)
 

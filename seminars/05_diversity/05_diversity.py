@@ -43,11 +43,12 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 
-warnings.filterwarnings("ignore", message="IProgress not found")  # tqdm asks for ipywidgets; we show no progress bars
+# tqdm asks for ipywidgets; we show no progress bars
+warnings.filterwarnings("ignore", message="IProgress not found")
 import sim
 from botify import fields
 from botify.analysis import analyse, load_events, welch
-from botify.course import ensure_world, show_report, start_botify
+from botify.notebook import ensure_world, show_report, start_botify
 from botify.training import data, diversity, export, pipeline
 
 sns.set_theme(style="whitegrid")
@@ -114,7 +115,8 @@ K_SERVED = 20  # tracks per list that Contextual draws from
 catalog = data.read_catalog(DATA)
 artist = pd.factorize(catalog[fields.ARTIST])[0]
 genre = pd.factorize(catalog[fields.GENRE])[0]
-plays = load_events(f"{LOGS}/day1")[fields.TRACK].value_counts().reindex(range(N_TRACKS), fill_value=0).to_numpy()
+plays = (load_events(f"{LOGS}/day1")[fields.TRACK].value_counts()
+         .reindex(range(N_TRACKS), fill_value=0).to_numpy())
 
 
 def list_metrics(lists):
@@ -231,7 +233,8 @@ for lam in LAMBDAS:
         base, values = arm_values(LAMBDAS[0], arm), arm_values(lam, arm)
         test = welch(base, values)
         rows.append({"λ": lam, "arm": name, "listeners": len(values), "mean time per session": values.mean(),
-                     "effect %": 100 * test["diff"] / base.mean(), "ci low %": 100 * test["low"] / base.mean(),
+                     "effect %": 100 * test["diff"] / base.mean(),
+                     "ci low %": 100 * test["low"] / base.mean(),
                      "ci high %": 100 * test["high"] / base.mean(), "p": test["p_value"]})
 online = pd.DataFrame(rows)
 online.round(3)
@@ -267,13 +270,15 @@ for frame, color, label, shift in ((contextual, "tab:orange", "Contextual, re-ra
     left.errorbar(x + shift, frame["effect %"], capsize=5, fmt="o-", color=color, label=label,
                   yerr=[frame["effect %"] - frame["ci low %"], frame["ci high %"] - frame["effect %"]])
 for lam, value in x.items():
-    left.annotate(f"λ={lam:g}", (value, contextual.loc[lam, "effect %"]), textcoords="offset points", xytext=(6, 6))
+    left.annotate(f"λ={lam:g}", (value, contextual.loc[lam, "effect %"]), textcoords="offset points",
+                  xytext=(6, 6))
 left.axhline(0, color="grey", lw=1)
 left.set(xlabel="intra-list diversity by artist (top-20 lists)", ylabel="effect vs the λ = 1 day, % (95% CI)",
          title="Session time against list diversity")
 left.legend()
 right.plot(served.index, served["ILD (artist) of the lists"], "o-", label="ILD (artist) of the served lists")
-right.plot(served.index, served["artists per answer, online"], "s--", label="distinct artists per answer, online")
+right.plot(served.index, served["artists per answer, online"], "s--",
+           label="distinct artists per answer, online")
 right.set(xlabel="λ", ylim=(0, 1.05), title="What the knob does: the lists and the sessions")
 right.invert_xaxis()
 right.legend()

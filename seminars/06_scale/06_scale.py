@@ -28,8 +28,8 @@
 # 3. **What changes on a real cluster?** The command, the storage and the partitioning change. The code does
 #    not.
 #
-# Spark runs on the Java virtual machine (JVM). `make setup-spark` installs `pyspark` (`make test` does it too),
-# and you need Java 17 or newer.
+# Spark runs on the Java virtual machine (JVM). `make setup-spark` installs `pyspark` (`make test` does it
+# too), and you need Java 17 or newer.
 
 # %%
 import inspect
@@ -60,7 +60,7 @@ from botify.analysis import (
 )
 from botify.analysis.significance import arm_moments
 from botify.analysis.synthetic_ab import write_large_log
-from botify.course import ensure_world, start_botify
+from botify.notebook import ensure_world, start_botify
 
 # %matplotlib inline
 sns.set_theme(style="whitegrid")
@@ -70,17 +70,19 @@ DATA = "../../data"  # the world: public catalog + the simulator's hidden part
 WORLD_SEED = 31337  # used only if DATA holds no world yet
 TRACKS = 50_000
 USERS = 10_000
-LOGS = "../../log/week6"  # everything this notebook writes: the day's log, the large logs, Spark's scratch space
+LOGS = "../../log/week6"  # everything this notebook writes: the day's log, the large logs,
+                          # Spark's scratch space
 EPISODES = 3000  # listening sessions in the simulated day
 PROCESSES = 2  # simulator processes
 SEED = 0  # traffic and the large log
-EVENTS = 10_000_000  # the large log: 2.5 GB of JSON lines, 3.6 GB of memory at the peak (small laptop: 3_000_000)
+EVENTS = 10_000_000  # the large log: 2.5 GB of JSON lines, 3.6 GB of memory at the peak
+                     # (small laptop: 3_000_000)
 
 # %% [markdown]
 # ## 1. Can Spark start here?
 #
-# `spark_problem()` checks the two things Spark needs, the `pyspark` package and a Java of version 17 or newer,
-# and says in one line what is missing. If this cell fails, fix that line and run it again.
+# `spark_problem()` checks the two things Spark needs, the `pyspark` package and a Java of version 17 or
+# newer, and says in one line what is missing. If this cell fails, fix that line and run it again.
 
 # %%
 problem = spark_ab.spark_problem()
@@ -92,8 +94,8 @@ print(f"Java {spark_ab.java_version()} and pyspark are here: Spark can start")
 # ## 2. A day of botify traffic, the log you know
 #
 # First a log from the real loop: one day of the `STICKY_ARTIST` experiment (Random against StickyArtist),
-# exactly as in week 1. It is small, so pandas reads it in a blink. It is where we check that the Spark version
-# computes the same thing.
+# exactly as in week 1. It is small, so pandas reads it in a blink. It is where we check that the Spark
+# version computes the same thing.
 
 # %%
 shutil.rmtree(LOGS, ignore_errors=True)  # a fresh start: days never mix with an earlier run's
@@ -171,8 +173,8 @@ pandas_sessions = sessionize(load_events(DAY_LOGS))
 print(f"sessions: Spark {spark_sessions.count():,}, pandas {len(pandas_sessions):,}")
 
 # %% [markdown]
-# How does Spark run it? `explain()` prints the physical plan. Read it from the bottom up: the scan of the JSON
-# files, then an **`Exchange hashpartitioning(user, ...)`**, then a `Sort` and the `Window`, then the
+# How does Spark run it? `explain()` prints the physical plan. Read it from the bottom up: the scan of the
+# JSON files, then an **`Exchange hashpartitioning(user, ...)`**, then a `Sort` and the `Window`, then the
 # aggregation.
 #
 # The Exchange is the **shuffle**: every event travels to the task that owns its listener, so that one task
@@ -225,14 +227,15 @@ print(f"equal: {len(from_spark):,} listeners' metrics and {len(spark_effects)} e
 #
 # The simulator talks to botify over HTTP, a few thousand requests a second. Ten million events would take it
 # hours. For volume we use a numpy stand-in instead: `write_large_log` writes botify's exact line format,
-# one file per 500,000 events, as if from a fleet of servers. Its listeners vary in engagement as real ones do,
-# and it has a **planted effect**: T1 truly listens to 5% more tracks per session (and so 5% more time). So
-# this time we know the right answer.
+# one file per 500,000 events, as if from a fleet of servers. Its listeners vary in engagement as real ones
+# do, and it has a **planted effect**: T1 truly listens to 5% more tracks per session (and so 5% more
+# time). So this time we know the right answer.
 #
 # We also write two smaller logs, 1/100 and 1/10 of the size, for the timings of section 6.
 
 # %%
-OTHERS = ("AA", "TOP_POP", "COLLABORATIVE", "CONTEXTUAL", "LEADERBOARD")  # botify logs every registered experiment
+# botify logs every registered experiment
+OTHERS = ("AA", "TOP_POP", "COLLABORATIVE", "CONTEXTUAL", "LEADERBOARD")
 sizes = {EVENTS // 100: f"{LOGS}/large-1%", EVENTS // 10: f"{LOGS}/large-10%", EVENTS: f"{LOGS}/large"}
 
 
@@ -256,7 +259,8 @@ LARGE = sizes[EVENTS]
 # %%
 def spark_analysis(log_dir, experiment="STICKY_ARTIST"):
     """The same four steps in Spark; the listener table stays in Spark, cached for a comparison."""
-    users = spark_ab.user_metrics(spark_ab.sessionize(spark_ab.read_events(spark, log_dir), experiment)).cache()
+    events = spark_ab.read_events(spark, log_dir)
+    users = spark_ab.user_metrics(spark_ab.sessionize(events, experiment)).cache()
     return users, spark_ab.effects(users)
 
 
@@ -381,15 +385,21 @@ print(job.stdout or job.stderr[-2000:])
 # %% [markdown]
 # On a cluster the same file runs unchanged. What changes is around it:
 #
-# | | here | on a cluster |
-# |---|---|---|
-# | **where it runs** | `--master "local[2]"`: driver and 2 executor threads in one JVM | `--master yarn` or `k8s://https://...`, `--deploy-mode cluster`, `--num-executors 50 --executor-cores 4 --executor-memory 8g` |
-# | **the code's dependencies** | the venv | shipped with the job: `--py-files botify.zip` (or a container image with the package) |
-# | **storage** | a local folder | shared storage every executor reads directly: `--logs s3a://bucket/botify/2026-11-30/` or `hdfs://...`. Nothing passes through the driver |
-# | **format** | JSON lines, parsed on every read (Parquet in section 7) | converted once to **Parquet**, partitioned by day: columnar, typed and compressed, so a job reads only the columns and days it needs |
-# | **partitions** | one per file, `spark.sql.shuffle.partitions` = 4 × cores | sized to the data (about 100–200 MB each); *skew* matters: one heavy user (a bot) makes one slow task |
-# | **failures** | the job fails | a lost executor's tasks are re-run elsewhere |
-# | **the analysis** | `spark_ab.read_events → sessionize → user_metrics → effects` | **the same** |
+# - **Where it runs.** Here `--master "local[2]"`: the driver and 2 executor threads in one JVM. On a
+#   cluster `--master yarn` or `k8s://https://...`, `--deploy-mode cluster`,
+#   `--num-executors 50 --executor-cores 4 --executor-memory 8g`.
+# - **The code's dependencies.** Here the venv. On a cluster they are shipped with the job:
+#   `--py-files botify.zip` (or a container image with the package).
+# - **Storage.** Here a local folder. On a cluster, shared storage every executor reads directly:
+#   `--logs s3a://bucket/botify/2026-11-30/` or `hdfs://...`. Nothing passes through the driver.
+# - **Format.** Here JSON lines, parsed on every read (Parquet in section 7). On a cluster, converted once
+#   to **Parquet**, partitioned by day: columnar, typed and compressed, so a job reads only the columns
+#   and days it needs.
+# - **Partitions.** Here one per file, `spark.sql.shuffle.partitions` = 4 × cores. On a cluster, sized to
+#   the data (about 100–200 MB each); *skew* matters: one heavy user (a bot) makes one slow task.
+# - **Failures.** Here the job fails. On a cluster a lost executor's tasks are re-run elsewhere.
+# - **The analysis.** `spark_ab.read_events → sessionize → user_metrics → effects`, here and there:
+#   **the same**.
 #
 # The habit that carries over from this notebook: bring back to the driver only small results, such as the
 # moments of section 3.4, never a table with a row per listener.
@@ -423,7 +433,8 @@ def sessions_by_gap(events, gap_ms=GAP_MS):
     in_time = Window.partitionBy("user").orderBy("timestamp")
     gap = F.col("timestamp") - F.lag("timestamp").over(in_time)
     marked = events.select("user", "timestamp").withColumn("new", (gap.isNull() | (gap > gap_ms)).cast("int"))
-    numbered = marked.withColumn("session", F.sum("new").over(in_time.rowsBetween(Window.unboundedPreceding, 0)))
+    numbered = marked.withColumn("session",
+                                 F.sum("new").over(in_time.rowsBetween(Window.unboundedPreceding, 0)))
     return numbered.groupBy("user", "session").count()
 
 
@@ -436,10 +447,10 @@ for name, folder in (("botify's day", DAY_LOGS), ("the large log", LARGE)):
 # On the large log the two nearly agree: a listener's sessions start 105 minutes apart, so a 30-minute gap
 # separates almost all of them. The few exceptions are very long sessions that end less than 30 minutes
 # before the listener's next one: the gap rule merges those pairs (about one in ten thousand here).
-# On botify's day they do not agree at all. The simulator plays a whole day in a minute or two, so a listener's
-# next session follows the previous one within seconds, and the gap rule merges them. A gap threshold is a
-# guess about the traffic, and it must be checked against the data. An explicit end event, as botify logs
-# it, needs no guess.
+# On botify's day they do not agree at all. The simulator plays a whole day in a minute or two, so a
+# listener's next session follows the previous one within seconds, and the gap rule merges them. A gap
+# threshold is a guess about the traffic, and it must be checked against the data. An explicit end event,
+# as botify logs it, needs no guess.
 
 # %%
 spark.stop()

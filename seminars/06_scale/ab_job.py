@@ -21,8 +21,10 @@ def main():
     parser.add_argument("--logs", required=True, help="a folder of botify's events*.jsonl files")
     parser.add_argument("--experiment", required=True)
     args = parser.parse_args()
-    warnings.filterwarnings("ignore", "PySpark does not yet fully support pandas", FutureWarning)  # not used here
-    spark = SparkSession.builder.appName(f"botify-ab-{args.experiment}").getOrCreate()  # --master decides where
+    # pandas is not used here
+    warnings.filterwarnings("ignore", "PySpark does not yet fully support pandas", FutureWarning)
+    # --master decides where
+    spark = SparkSession.builder.appName(f"botify-ab-{args.experiment}").getOrCreate()
     spark.sparkContext.setLogLevel("ERROR")
     sessions = spark_ab.sessionize(spark_ab.read_events(spark, args.logs), args.experiment)
     table = spark_ab.effects(spark_ab.user_metrics(sessions))

@@ -19,8 +19,8 @@ import shutil
 
 from botify import fields
 from botify.errors import ArtifactError
+from botify.service.loading.two_stage_artifact import TABLES, TWO_STAGE, load_two_stage
 from botify.service.store import ARTIFACTS, artifact_key, table_key
-from botify.service.two_stage_artifact import TABLES, TWO_STAGE, load_two_stage
 
 PER_USER, PER_TRACK, POPULARITY = "per-user", "per-track", "popularity"
 KINDS = (PER_USER, PER_TRACK, POPULARITY, TWO_STAGE)
@@ -90,7 +90,8 @@ def keep_artifact_file(path, folder, name, kind):
         stale.unlink(missing_ok=True)
     except OSError as error:
         temporary.unlink(missing_ok=True)
-        raise ArtifactError(f"loaded into Redis, but could not keep a copy in {folder}: {error.strerror}") from None
+        raise ArtifactError(
+            f"loaded into Redis, but could not keep a copy in {folder}: {error.strerror}") from None
     return kept
 
 
@@ -107,8 +108,8 @@ def detect_kind(path):
         return TWO_STAGE
     kinds = [KIND_OF_KEY[key] for key in KIND_OF_KEY if isinstance(record, dict) and key in record]
     if len(kinds) != 1:
-        raise ArtifactError(f'{path}:1: expected {{"user": ..., "tracks": [...]}}, {{"track": ..., "tracks": [...]}} '
-                            'or {"table": ..., "id": ...}')
+        raise ArtifactError(f'{path}:1: expected {{"user": ..., "tracks": [...]}}, '
+                            '{"track": ..., "tracks": [...]} or {"table": ..., "id": ...}')
     return kinds[0]
 
 
@@ -160,7 +161,8 @@ def _parse_list(path, number, line, owner):
         record = json.loads(line)
     except json.JSONDecodeError:
         raise ArtifactError(f"{path}:{number}: not JSON") from None
-    if not isinstance(record, dict) or not _are_ids([record.get(owner)]) or not _are_ids(record.get("tracks")):
+    if (not isinstance(record, dict) or not _are_ids([record.get(owner)])
+            or not _are_ids(record.get("tracks"))):
         raise ArtifactError(f'{path}:{number}: expected {{"{owner}": int, "tracks": [int, ...]}}')
     return record[owner], record["tracks"]
 

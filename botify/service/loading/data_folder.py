@@ -2,14 +2,14 @@
 whenever Redis lost them. Redis is a cache of ``<data>/``; ``<data>/`` is never a copy of Redis.
 
 Every load ends by writing a generation number into Redis (``botify:generation``);
-the master keeps the same number in the shared status. A Redis that restarted
+the master keeps the same number in the shared page. A Redis that restarted
 empty no longer holds it, which is how the master notices, for one cheap GET.
 """
 
 import redis
 
-from botify.service.artifacts import artifact_files, load_artifact
-from botify.service.catalog import load_catalog
+from botify.service.loading.artifacts import artifact_files, load_artifact
+from botify.service.loading.catalog import load_catalog
 from botify.service.store import GENERATION, Store
 
 
@@ -47,6 +47,7 @@ def eviction_problem(client, url):
     policy = config.get("maxmemory-policy", "noeviction")
     if int(config.get("maxmemory", 0)) == 0 or not policy.startswith("allkeys"):
         return None
-    return (f"Redis at {url} evicts any key when full (maxmemory {config['maxmemory']} bytes, maxmemory-policy "
-            f"{policy}), so the catalog and lists could vanish into random fallbacks: give botify a Redis with "
-            f"maxmemory-policy noeviction (CONFIG SET maxmemory-policy noeviction) or no memory limit")
+    return (f"Redis at {url} evicts any key when full (maxmemory {config['maxmemory']} bytes, "
+            f"maxmemory-policy {policy}), so the catalog and lists could vanish into random fallbacks: "
+            "give botify a Redis with maxmemory-policy noeviction (CONFIG SET maxmemory-policy noeviction) "
+            "or no memory limit")

@@ -29,7 +29,7 @@ def encode(vector):
 
 
 def load_two_stage(client, path, catalog_size, name):
-    """Stream the file into four hashes under temporary keys, then swap them in at once; return (info, dropped)."""
+    """Stream the file into four hashes under temporary keys, swap them in at once; return (info, dropped)."""
     loading = {table: table_key(name, table) + ":loading" for table in TABLES}
     client.delete(*loading.values())
     counts, dims, dropped, batches = dict.fromkeys(TABLES, 0), set(), 0, {table: {} for table in TABLES}

@@ -11,9 +11,9 @@ import os
 import pathlib
 
 from botify.errors import ServiceError
-from botify.service.artifacts import default_name, keep_artifact_file, load_artifact
-from botify.service.data_folder import artifacts_folder, catalog_path
-from botify.service.runstate import read_state, state_path
+from botify.service.discovery import find_running, serve_file
+from botify.service.loading.artifacts import default_name, keep_artifact_file, load_artifact
+from botify.service.loading.data_folder import artifacts_folder, catalog_path
 from botify.service.store import UNAVAILABLE, Store, connect
 
 
@@ -26,7 +26,8 @@ class Uploaded:
     kept: pathlib.Path
 
     def __str__(self):
-        return f"uploaded as {self.name!r} ({self.kind}, {self.entries} entries) to {self.redis_url}; kept as {self.kept}"
+        return (f"uploaded as {self.name!r} ({self.kind}, {self.entries} entries) to {self.redis_url}; "
+                f"kept as {self.kept}")
 
 
 def upload_artifact(file, data="data", name=None, redis_url=None):
@@ -51,8 +52,8 @@ def upload_artifact(file, data="data", name=None, redis_url=None):
 
 
 def _running_service_redis(data):
-    state = read_state(data)
+    state = find_running(data)
     if state is None:
-        raise ServiceError(f"no running service found ({state_path(data)} is missing); "
+        raise ServiceError(f"no running service found ({serve_file(data)} is missing); "
                            "start botify serve on this data folder, or give a Redis URL")
     return state["redis_url"]

@@ -68,7 +68,8 @@ class EmbeddedRedis:
         try:
             while True:
                 if self.process.poll() is not None:
-                    raise RuntimeError(f"redis-server exited with code {self.process.returncode}: {self._log_tail()}")
+                    code = self.process.returncode
+                    raise RuntimeError(f"redis-server exited with code {code}: {self._log_tail()}")
                 try:
                     client.ping()
                     return

@@ -43,17 +43,17 @@ def listen(host, port, backlog=2048):
     return sock
 
 
-class Server(BaseApplication):
+class GunicornApp(BaseApplication):
     """Serves an already built WSGI app; every worker binds (host, port) with ``SO_REUSEPORT``.
 
-    ``status`` (a SharedStatus) learns which workers booted; ``when_ready`` runs
+    ``page`` (a SharedPage) learns which workers booted; ``when_ready`` runs
     in the master once gunicorn listens. ``stopped_by`` is the signal that
     stopped the server (None if it stopped for another reason).
     """
 
-    def __init__(self, app, host, port, workers, status=None, when_ready=None, threads=4):
+    def __init__(self, app, host, port, workers, page=None, when_ready=None, threads=4):
         self.application = app
-        self.status = status
+        self.page = page
         self.stopped_by = None
         self.options = {
             "bind": [f"[{host}]:{port}" if ":" in host else f"{host}:{port}"],
@@ -93,12 +93,12 @@ class Server(BaseApplication):
             self.stopped_by = arbiter.stopped_by
 
     def _worker_booted(self, worker):
-        if self.status is not None:
-            self.status.worker_booted(worker.age, worker.pid)
+        if self.page is not None:
+            self.page.worker_booted(worker.age, worker.pid)
 
     def _worker_exited(self, arbiter, worker):
-        if self.status is not None:
-            self.status.worker_exited(worker.age, worker.pid)
+        if self.page is not None:
+            self.page.worker_exited(worker.age, worker.pid)
 
 
 class _SignalRecordingArbiter(Arbiter):

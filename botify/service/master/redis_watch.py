@@ -6,7 +6,7 @@ Ten times a second, in a thread of the master process:
 - Redis does not answer (an external one is down): workers answer 503 until it does;
 - Redis answers but lacks this service's generation number (it restarted
   with an empty dataset, or was flushed): reload the data folder.
-Workers learn each state from the shared status at no cost, and answer 503
+Workers learn each state from the shared page at no cost, and answer 503
 with the reason while the data is not there. After the bounded tries the
 watch gives up: it records why and calls ``give_up`` (the master then stops).
 """
@@ -16,8 +16,8 @@ import threading
 import time
 
 from botify.errors import BotifyError
-from botify.service.data_folder import load_data_folder
-from botify.service.shared_status import READY, REDIS_DOWN, RELOADING
+from botify.service.loading.data_folder import load_data_folder
+from botify.service.shared_page import READY, REDIS_DOWN, RELOADING
 from botify.service.store import UNAVAILABLE, Store, connect
 
 
@@ -27,9 +27,9 @@ class RedisWatch(threading.Thread):
     MAX_RESTARTS_PER_MINUTE = 5  # more means Redis crashes in a loop: give up
     RETRY_BROKEN_DATA = 5.0  # seconds before reloading a data folder that failed to load
 
-    def __init__(self, status, redis_url, data, logger, generation, embedded=None, give_up=None):
+    def __init__(self, page, redis_url, data, logger, generation, embedded=None, give_up=None):
         super().__init__(name="redis-watch", daemon=True)
-        self.status, self.data, self.logger = status, data, logger
+        self.page, self.data, self.logger = page, data, logger
         self.generation, self.embedded, self.give_up = generation, embedded, give_up
         self.probe = Store(connect(redis_url, timeout=1.0))
         self.loader = connect(redis_url, timeout=60)
@@ -63,7 +63,7 @@ class RedisWatch(threading.Thread):
             return
         if generation != self.generation:
             self._reload("Redis lost the catalog and artifacts (it restarted empty or was flushed)")
-        elif self.status.state != READY:
+        elif self.page.state != READY:
             self._publish(READY, "", "Redis is back with its data")
 
     def _restart_embedded(self):
@@ -71,7 +71,8 @@ class RedisWatch(threading.Thread):
         self._publish(REDIS_DOWN, "the embedded Redis exited; restarting it")
         now = time.monotonic()
         if len(self.restarts) == self.restarts.maxlen and now - self.restarts[0] < 60:
-            return self._give_up(f"the embedded Redis exited {self.restarts.maxlen + 1} times within a minute")
+            deaths = self.restarts.maxlen + 1
+            return self._give_up(f"the embedded Redis exited {deaths} times within a minute")
         self.restarts.append(now)
         error = None
         for attempt, delay in enumerate(self.RESTART_DELAYS, start=1):
@@ -105,14 +106,14 @@ class RedisWatch(threading.Thread):
             self._publish(RELOADING, f"cannot reload: {error}")
             return
         self.generation += 1
-        self.status.publish(READY, generation=self.generation, catalog_size=size)
+        self.page.publish(READY, generation=self.generation, catalog_size=size)
         self.logger.warning("reloaded %d tracks and %d artifacts in %.2f s; serving again",
                             size, len(artifacts), time.monotonic() - started)
 
     def _publish(self, state, reason, message=None):
         """Publish a state change, logging it once (not at every check)."""
-        if (state, reason) != (self.status.state, self.status.reason):
-            self.status.publish(state, reason)
+        if (state, reason) != (self.page.state, self.page.reason):
+            self.page.publish(state, reason)
             self.logger.warning("%s", message or reason)
 
     def _give_up(self, why):

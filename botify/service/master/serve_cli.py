@@ -10,12 +10,12 @@ import pathlib
 
 from botify.errors import UsageError
 from botify.service import registry
-from botify.service.active_experiment import find_experiment
 from botify.service.plugins import load_plugin
 
 
 def configure(parser):
-    parser.add_argument("--data", default="data", help="data folder with catalog/ and artifacts/ (default: data)")
+    parser.add_argument("--data", default="data",
+                        help="data folder with catalog/ and artifacts/ (default: data)")
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
     parser.add_argument("--port", type=int, default=5000, help="port, 0 for any free one (default: 5000)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes (default: 2)")
@@ -31,10 +31,10 @@ def configure(parser):
 
 
 def run(args):
-    from botify.service.supervisor import Service
+    from botify.service.master.supervisor import Supervisor
 
     _check(args)
-    service = Service(
+    supervisor = Supervisor(
         data=pathlib.Path(args.data),
         host=args.host,
         port=args.port,
@@ -43,14 +43,14 @@ def run(args):
         experiment=args.experiment,
         log_dir=pathlib.Path(args.log_dir),
     )
-    return service.run()
+    return supervisor.run()
 
 
 def _check(args):
     """Mistakes the user can fix, reported before anything starts."""
     for plugin in args.plugin:
         load_plugin(plugin)  # before anything starts: a broken file is one line naming it
-    find_experiment(args.experiment)  # an ExperimentError naming the registered ones
+    registry.find_experiment(args.experiment)  # an ExperimentError naming the registered ones
     if args.workers < 1:
         raise UsageError("--workers must be at least 1")
     if not 0 <= args.port <= 65535:

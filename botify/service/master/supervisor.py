@@ -16,37 +16,38 @@ import threading
 import time
 
 from botify.errors import ServiceError
-from botify.service.active_experiment import find_experiment
+from botify.fields import EXIT_WITH_PARENT
+from botify.service import registry
 from botify.service.app import create_app
-from botify.service.data_folder import eviction_problem, load_data_folder
-from botify.service.description import write_description
-from botify.service.embedded_redis import EmbeddedRedis
-from botify.service.gunicorn_server import Server, listen
-from botify.service.readiness import treatment_data
-from botify.service.redis_watch import RedisWatch
-from botify.service.runstate import read_state, remove_state, write_state
-from botify.service.shared_status import READY, SharedStatus
+from botify.service.arm_artifacts import arm_artifacts
+from botify.service.discovery import announce, find_running, withdraw
+from botify.service.loading.data_folder import eviction_problem, load_data_folder
+from botify.service.master.description import write_description
+from botify.service.master.embedded_redis import EmbeddedRedis
+from botify.service.master.gunicorn_app import GunicornApp, listen
+from botify.service.master.redis_watch import RedisWatch
+from botify.service.shared_page import READY, SharedPage
 from botify.service.store import UNAVAILABLE, connect
 
 LOG_FORMAT = "[%(asctime)s] [%(process)d] [%(levelname)s] %(message)s"
 FIRST_GENERATION = 1
-EXIT_WITH_PARENT = "BOTIFY_EXIT_WITH_PARENT"  # set by the notebook helpers (botify.course)
 
 
-class Service:
+class Supervisor:
     def __init__(self, data, host, port, workers, redis_url, experiment, log_dir):
         self.data, self.host, self.port, self.workers = data, host, port, workers
         self.redis_url, self.experiment, self.log_dir = redis_url, experiment, log_dir
         self.logger = _logger()
         self.pid = os.getpid()
         self.embedded = self.sock = self.watch = None
-        self.status = SharedStatus()
+        self.page = SharedPage()
 
     def run(self):
         """Start, serve until a signal (or until Redis is lost for good), clean up; return the exit code."""
-        running = read_state(self.data)
+        running = find_running(self.data)
         if running:
-            raise ServiceError(f"a service (pid {running['pid']}) already runs on {self.data} at {running['url']}")
+            raise ServiceError(
+                f"a service (pid {running['pid']}) already runs on {self.data} at {running['url']}")
         signal.signal(signal.SIGTERM, _exit_on_signal)  # gunicorn installs its own handlers later
         if os.environ.get(EXIT_WITH_PARENT):
             threading.Thread(target=self._exit_with_parent, name="parent-watch", daemon=True).start()
@@ -60,12 +61,13 @@ class Service:
         self.sock = listen(self.host, self.port)  # holds the port while loading
         self._start_redis()
         size, loaded = self._load()
-        app = create_app({"REDIS_URL": self.redis_url, "LOG_DIR": str(self.log_dir), "EXPERIMENT": self.experiment,
-                          "SHARED_STATUS": self.status, "WORKERS": self.workers})
+        app = create_app({"REDIS_URL": self.redis_url, "LOG_DIR": str(self.log_dir),
+                          "EXPERIMENT": self.experiment,
+                          "SHARED_PAGE": self.page, "WORKERS": self.workers})
         self._describe(loaded, app.config["SEED"])
-        self.status.publish(READY, generation=FIRST_GENERATION, catalog_size=size)
+        self.page.publish(READY, generation=FIRST_GENERATION, catalog_size=size)
         url = f"http://{self.host}:{self.sock.getsockname()[1]}"
-        server = Server(app, self.host, self.sock.getsockname()[1], self.workers, status=self.status,
+        server = GunicornApp(app, self.host, self.sock.getsockname()[1], self.workers, page=self.page,
                         when_ready=lambda: self._when_gunicorn_listens(url))
         self.sock.close()  # the workers bind their own SO_REUSEPORT sockets now
         self.sock = None
@@ -105,23 +107,23 @@ class Service:
         """Write the log's description and say, one line each, which arm has no data to serve from."""
         path = write_description(self.log_dir, self.experiment, seed, loaded)
         self.logger.info("what is served is described in %s", path)
-        for treatment, data in treatment_data(find_experiment(self.experiment), loaded).items():
+        for treatment, data in arm_artifacts(registry.find_experiment(self.experiment), loaded).items():
             if data["problem"]:
                 self.logger.warning("experiment %s, %s: %s", self.experiment, treatment, data["problem"])
 
     def _when_gunicorn_listens(self, url):
         """In the master, once gunicorn runs: start the watch; announce the URL when every worker serves."""
-        self.watch = RedisWatch(self.status, self.redis_url, self.data, self.logger, FIRST_GENERATION,
+        self.watch = RedisWatch(self.page, self.redis_url, self.data, self.logger, FIRST_GENERATION,
                                 embedded=self.embedded, give_up=lambda: os.kill(self.pid, signal.SIGTERM))
         self.watch.start()
         threading.Thread(target=self._announce, args=(url,), name="announce", daemon=True).start()
 
     def _announce(self, url, timeout=120):
-        """Write <data>/run/serve.json once all workers listen, so whoever finds it can send traffic at once."""
+        """Write <data>/run/serve.json once all workers listen: whoever finds it can send traffic at once."""
         deadline = time.monotonic() + timeout
-        while self.status.workers_ready() < self.workers and time.monotonic() < deadline:
+        while self.page.workers_ready() < self.workers and time.monotonic() < deadline:
             time.sleep(0.02)
-        write_state(self.data, url, self.redis_url, self.pid)
+        announce(self.data, url, self.redis_url, self.pid)
         self.logger.info("botify serves experiment %s at %s (Redis %s)", self.experiment, url, self.redis_url)
 
     def _exit_with_parent(self, every=0.5):
@@ -134,7 +136,7 @@ class Service:
         os.kill(self.pid, signal.SIGTERM)
 
     def _cleanup(self):
-        remove_state(self.data, self.pid)
+        withdraw(self.data, self.pid)
         if self.watch is not None:
             self.watch.stop()
         if self.embedded is not None:

@@ -34,7 +34,7 @@ class Recommender:
 
     Class attributes a subclass that reads data sets:
         ARTIFACT       the artifact name it reads (``data/artifacts/ARTIFACT.jsonl``)
-        ARTIFACT_KIND  "per-user", "per-track" or "popularity" (see ``botify.service.artifacts``)
+        ARTIFACT_KIND  "per-user", "per-track" or "popularity" (see ``botify.service.loading.artifacts``)
         MAKE_ARTIFACT  the command that makes the artifact, shown when it is missing
     """
 
@@ -50,7 +50,7 @@ class Recommender:
 
     @property
     def state(self) -> SessionState:
-        """This recommender's memory in Redis (lists, sets, counters per listener or track; see session_state.py)."""
+        """This recommender's memory in Redis: lists, sets, counters per listener or track (session_state)."""
         if self._state is None:
             self._state = SessionState(self.store.redis, type(self).__name__)
         return self._state
@@ -78,7 +78,7 @@ class Recommender:
         raise NotImplementedError
 
     def end_session(self, user: int, last_track: int, last_track_time: float) -> None:
-        """Called when ``user``'s session ends (``/last``): an online recommender may learn or clean up here."""
+        """Called when ``user``'s session ends (``/last``): an online recommender may learn, clean up here."""
 
     def random_track(self) -> int:
         """A track drawn uniformly from the catalog, as a policy (the Random recommender)."""

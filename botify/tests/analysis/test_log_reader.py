@@ -128,8 +128,8 @@ def test_the_service_rotation_is_read_whole_and_in_order(tmp_path):
 
     log = EventLog(tmp_path, max_bytes=600)
     for stamp in range(20):
-        log.write({"message": "next" if stamp % 4 else "last", "timestamp": stamp, "user": stamp % 3, "track": stamp,
-                   "time": 0.5, "latency": 0.001, "experiments": {"EXP": "C"}})
+        log.write({"message": "next" if stamp % 4 else "last", "timestamp": stamp, "user": stamp % 3,
+                   "track": stamp, "time": 0.5, "latency": 0.001, "experiments": {"EXP": "C"}})
     log.close()
     assert len(list(tmp_path.iterdir())) > 3  # rotated several times
     events = load_events(tmp_path)

@@ -21,7 +21,8 @@ def analysis(mismatch=False):
 def test_sections_come_in_reading_order():
     page = markdown.render(analysis(), verdicts(analysis().effects), ("e.png", "s.png"))
     order = [page.index(heading) for heading in
-             ("# EXP: A/B test", "![effects](e.png)", "## Effects", "## Trust checks", "![sessions](s.png)", "## Method")]
+             ("# EXP: A/B test", "![effects](e.png)", "## Effects", "## Trust checks", "![sessions](s.png)",
+              "## Method")]
     assert order == sorted(order)
     assert "**better**" in page and "Welch" in page
 

@@ -22,7 +22,8 @@ def test_colour_follows_significance_and_direction(metric, effect, significant, 
 
 @pytest.fixture(scope="module")
 def sessions():
-    return simulate_sessions(600, "EXP", effect={"T1": 0.3, "T2": 0.0}, split={"C": 1, "T1": 1, "T2": 1}, seed=3)
+    return simulate_sessions(600, "EXP", effect={"T1": 0.3, "T2": 0.0}, split={"C": 1, "T1": 1, "T2": 1},
+                             seed=3)
 
 
 def test_effects_plot_has_one_row_per_metric_and_treatment(tmp_path, sessions):

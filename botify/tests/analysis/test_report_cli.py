@@ -55,6 +55,7 @@ def test_a_truncated_line_is_reported_in_plain_words(log_dir, tmp_path, capsys):
         (tmp_path / "log" / path.name).write_bytes(path.read_bytes())
     with open(next((tmp_path / "log").iterdir()), "a") as log:
         log.write('{"message":"next","timest')
-    assert main(["report", "--logs", str(tmp_path / "log"), "--experiment", "EXP", "--out", str(tmp_path / "r")]) == 0
+    assert main(["report", "--logs", str(tmp_path / "log"), "--experiment", "EXP",
+                 "--out", str(tmp_path / "r")]) == 0
     captured = capsys.readouterr()
     assert "truncated log lines skipped: 1" in captured.out and "Warning" not in captured.err

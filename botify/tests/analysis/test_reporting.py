@@ -66,7 +66,8 @@ def test_trust_lines_name_every_arm(log_dir):
 
 
 def test_a_sample_ratio_mismatch_is_flagged_in_the_report(tmp_path):
-    write_event_log(tmp_path / "log", simulate_sessions(3000, "EXP", split={"C": 60, "T1": 40}, seed=4), "EXP")
+    write_event_log(tmp_path / "log", simulate_sessions(3000, "EXP", split={"C": 60, "T1": 40}, seed=4),
+                    "EXP")
     analysis = analyse(tmp_path / "log", "EXP")
     assert analysis.srm["mismatch"]
     assert not analyse(tmp_path / "log", "EXP", split={"C": 60, "T1": 40}).srm["mismatch"]
@@ -93,7 +94,8 @@ def test_a_log_of_an_interrupted_day_says_so_in_every_report(tmp_path):
     assert analyse(logs, "EXP").partial is None
     (logs / "PARTIAL").write_text("day 2 of 3000 sessions did not finish: KeyboardInterrupt\n")
     analysis = analyse(logs, "EXP")
-    assert format_trust(analysis).startswith("warning: PARTIAL DAY, the traffic was interrupted (day 2 of 3000")
+    assert format_trust(analysis).startswith("warning: PARTIAL DAY, the traffic was interrupted "
+                                             "(day 2 of 3000")
     report(logs, "EXP", out=tmp_path / "out")
     assert "**PARTIAL DAY: the traffic was interrupted**" in (tmp_path / "out" / "report.md").read_text()
 

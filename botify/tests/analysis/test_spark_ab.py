@@ -1,4 +1,5 @@
-"""The Spark pipeline gives the pandas pipeline's numbers on the same log; a missing or old Java is one clear line."""
+"""The Spark pipeline gives the pandas pipeline's numbers on the same log; a missing or old Java is one
+clear line."""
 
 import os
 import shutil
@@ -70,7 +71,8 @@ def awkward_log(tmp_path_factory):
     folder = tmp_path_factory.mktemp("log")
     sessions = simulate_sessions(users=600, experiment=EXPERIMENT, effect={"T1": 0.1, "T2": -0.05},
                                  split={"C": 2, "T1": 1, "T2": 1}, seed=5)
-    write_event_log(folder, sessions, EXPERIMENT, files=2, lines_per_file=3000, other_experiments=("AA", "TOP_POP"))
+    write_event_log(folder, sessions, EXPERIMENT, files=2, lines_per_file=3000,
+                    other_experiments=("AA", "TOP_POP"))
     with open(folder / "events-1001.jsonl", "a") as live:
         live.write('{"message":"next","timestamp":99999999999,"user":3,"track":1,"time":0.5,"latency":0.001,'
                    '"experiments":{"STICKY_ARTIST":"C"},"recommendation":2,"fallback":false}\n')
@@ -104,7 +106,8 @@ def test_the_treatment_of_a_session_is_that_of_its_first_event(spark, tmp_path):
         '{"message":"next","timestamp":3,"user":1,"track":3,"time":1.0,"latency":0.1,"experiments":{"E":"C"}}',
         '{"message":"last","timestamp":3,"user":1,"track":4,"time":0.2,"latency":0.1,"experiments":{"E":"C"}}',
     ]
-    (tmp_path / "events-1.jsonl").write_text("\n".join(reversed(lines)) + "\n")  # order in the file is irrelevant
+    # order in the file is irrelevant
+    (tmp_path / "events-1.jsonl").write_text("\n".join(reversed(lines)) + "\n")
     sessions = spark_ab.collect_frame(spark_ab.sessionize(spark_ab.read_events(spark, tmp_path), "E"))
     sessions = sessions.sort_values("start", ignore_index=True)
     assert sessions["treatment"].tolist() == ["T1", "C"]
@@ -119,5 +122,6 @@ def test_starting_again_replaces_a_session_whose_scratch_was_deleted(spark, tmp_
     shutil.rmtree(tmp_path / "first")
     second = spark_ab.start_spark(cores=2, memory="1g", scratch=tmp_path / "second")
     assert second is not first
-    assert spark_ab.sessionize(spark_ab.read_events(second, awkward_log), EXPERIMENT).count() > 0  # shuffles work
+    # shuffles work
+    assert spark_ab.sessionize(spark_ab.read_events(second, awkward_log), EXPERIMENT).count() > 0
     second.stop()

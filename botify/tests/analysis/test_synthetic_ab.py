@@ -23,7 +23,8 @@ def test_same_seed_same_sessions():
 
 def test_the_log_uses_the_contract_format_and_rotates(tmp_path):
     sessions = simulate_sessions(20, "EXP", seed=1)
-    count = write_event_log(tmp_path, sessions, "EXP", files=2, lines_per_file=10, other_experiments=("AA", "B"))
+    count = write_event_log(tmp_path, sessions, "EXP", files=2, lines_per_file=10,
+                            other_experiments=("AA", "B"))
     names = sorted(path.name for path in tmp_path.iterdir())
     assert "events-1000.jsonl" in names and "events-1000.jsonl.1" in names
     lines = [json.loads(line) for path in tmp_path.iterdir() for line in path.read_text().splitlines()]

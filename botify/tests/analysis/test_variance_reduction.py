@@ -23,7 +23,8 @@ def test_cuped_narrows_the_interval_and_keeps_the_estimate():
     raw, reduced = effects(metrics, metrics=["time"]).iloc[0], effects(adjusted, metrics=["time"]).iloc[0]
     assert raw["diff_low"] < 0.5 < raw["diff_high"]  # both estimate the planted lift 0.5 ...
     assert reduced["diff_low"] < 0.5 < reduced["diff_high"]
-    assert reduced["diff_high"] - reduced["diff_low"] < 0.7 * (raw["diff_high"] - raw["diff_low"])  # ... CUPED tighter
+    assert (reduced["diff_high"] - reduced["diff_low"]
+            < 0.7 * (raw["diff_high"] - raw["diff_low"]))  # ... CUPED tighter
     note = adjusted.attrs["cuped"]["time"]
     assert note["covered"] == 1.0 and note["variance_reduction"] > 0.5 and note["theta"] > 0
 

@@ -12,7 +12,8 @@ from botify.service.app import DEFAULTS
 def test_defaults_apply_without_any_configuration(monkeypatch):
     monkeypatch.delenv("REDIS_URL", raising=False)
     app = create_app()
-    assert app.config["EXPERIMENT"] == DEFAULTS["EXPERIMENT"] and app.config["REDIS_URL"] == DEFAULTS["REDIS_URL"]
+    assert (app.config["EXPERIMENT"] == DEFAULTS["EXPERIMENT"]
+            and app.config["REDIS_URL"] == DEFAULTS["REDIS_URL"])
     assert app.debug is False
 
 
@@ -51,6 +52,7 @@ def test_importing_the_service_loads_no_heavy_library():
     import subprocess
     import sys
 
-    code = "import sys, botify.service.serve_cli, botify.service.app; print(sorted({'pandas', 'torch', 'lightfm'} & set(sys.modules)))"
+    code = ("import sys, botify.service.master.serve_cli, botify.service.app; "
+            "print(sorted({'pandas', 'torch', 'lightfm'} & set(sys.modules)))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert result.stdout.strip() == "[]", result.stderr

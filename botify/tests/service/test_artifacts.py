@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from botify.service.artifacts import (
+from botify.service.loading.artifacts import (
     PER_TRACK,
     PER_USER,
     POPULARITY,
@@ -36,7 +36,8 @@ def test_kinds_are_told_by_the_first_line(tmp_path):
 
 
 def test_per_user_lists_load_under_the_file_stem(store, tmp_path):
-    path = write_lines(tmp_path / "collaborative.jsonl", [{"user": user, "tracks": [user, 1]} for user in range(2500)])
+    path = write_lines(tmp_path / "collaborative.jsonl",
+                       [{"user": user, "tracks": [user, 1]} for user in range(2500)])
     assert load_artifact(store.redis, path, catalog_size=30) == (PER_USER, 2500)
     assert store.tracks_for("collaborative", 7) == [7, 1]
     assert store.tracks_for("collaborative", 2000) == [1]  # 2000 is not a catalog track
@@ -45,12 +46,14 @@ def test_per_user_lists_load_under_the_file_stem(store, tmp_path):
 
 def test_popularity_loads_under_an_explicit_name(store, tmp_path):
     (tmp_path / "pop.json").write_text("[5, 40, 3]")
-    assert load_artifact(store.redis, tmp_path / "pop.json", catalog_size=30, name="top_tracks") == (POPULARITY, 2)
+    assert load_artifact(store.redis, tmp_path / "pop.json", catalog_size=30,
+                         name="top_tracks") == (POPULARITY, 2)
     assert store.popularity("top_tracks") == [5, 3]
 
 
 def test_an_upload_replaces_the_previous_lists_entirely(store, tmp_path):
-    load_artifact(store.redis, write_lines(tmp_path / "contextual.jsonl", [{"track": 1, "tracks": [2]}, {"track": 2, "tracks": [3]}]), 30)
+    load_artifact(store.redis, write_lines(tmp_path / "contextual.jsonl",
+                                           [{"track": 1, "tracks": [2]}, {"track": 2, "tracks": [3]}]), 30)
     load_artifact(store.redis, write_lines(tmp_path / "contextual.jsonl", [{"track": 2, "tracks": [4]}]), 30)
     assert store.tracks_for("contextual", 1) is None and store.tracks_for("contextual", 2) == [4]
 

@@ -5,8 +5,8 @@ import logging
 
 import pytest
 
-from botify.service import catalog
-from botify.service.catalog import CatalogError, load_catalog
+from botify.service.loading import catalog
+from botify.service.loading.catalog import CatalogError, load_catalog
 from botify.service.store import Store
 
 
@@ -42,7 +42,8 @@ def test_a_reload_replaces_the_previous_catalog(redis_client, tmp_path, write_ca
     [
         (["not json"], "not JSON"),
         ([json.dumps({"track": 0})], "needs the fields"),
-        ([json.dumps({"track": 1, "artist": "a", "title": "t", "genre": "g", "duration": 1, "year": 1})], "expected track id 0"),
+        ([json.dumps({"track": 1, "artist": "a", "title": "t", "genre": "g", "duration": 1, "year": 1})],
+         "expected track id 0"),
         ([], "no tracks"),
     ],
 )

@@ -2,7 +2,7 @@
 
 import pytest
 
-from botify.service.data_folder import eviction_problem
+from botify.service.loading.data_folder import eviction_problem
 
 
 @pytest.fixture

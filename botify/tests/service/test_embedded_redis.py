@@ -2,7 +2,7 @@
 
 import pytest
 
-from botify.service.embedded_redis import EmbeddedRedis
+from botify.service.master.embedded_redis import EmbeddedRedis
 from botify.service.store import UNAVAILABLE, connect
 
 

@@ -1,4 +1,5 @@
-"""The event log in one process: one line per event, per-process file, size-based rotation that loses nothing."""
+"""The event log in one process: one line per event, per-process file, size-based rotation that loses
+nothing."""
 
 import json
 import os
@@ -8,7 +9,8 @@ from botify.service.event_log import EventLog
 
 
 def read_all(folder):
-    return [json.loads(line) for path in sorted(folder.glob("events*.jsonl*")) for line in path.read_text().splitlines()]
+    return [json.loads(line) for path in sorted(folder.glob("events*.jsonl*"))
+            for line in path.read_text().splitlines()]
 
 
 def test_each_event_is_one_line_in_the_process_file(tmp_path):
@@ -28,7 +30,8 @@ def test_rotation_numbers_copies_in_creation_order_and_keeps_everything(tmp_path
     name = f"events-{os.getpid()}.jsonl"
     rotated = sorted(tmp_path.glob(name + ".*"), key=lambda path: int(path.suffix[1:]))
     assert len(rotated) >= 10 and all(path.stat().st_size <= 100 for path in rotated)
-    in_order = [json.loads(line)["index"] for path in [*rotated, tmp_path / name] for line in path.read_text().splitlines()]
+    in_order = [json.loads(line)["index"] for path in [*rotated, tmp_path / name]
+                for line in path.read_text().splitlines()]
     assert in_order == list(range(40))
 
 
@@ -57,7 +60,8 @@ def test_threads_never_interleave_or_lose_lines(tmp_path):
         thread.join()
     log.close()
     events = read_all(tmp_path)
-    assert sorted((event["thread"], event["index"]) for event in events) == [(t, i) for t in range(8) for i in range(300)]
+    assert (sorted((event["thread"], event["index"]) for event in events)
+            == [(t, i) for t in range(8) for i in range(300)])
 
 
 def test_threads_of_one_app_share_a_single_writer(app):

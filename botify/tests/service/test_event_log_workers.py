@@ -22,7 +22,8 @@ def test_every_request_is_logged_exactly_once_across_workers_and_rotation(start_
         with requests.Session() as session:  # keep-alive, as the simulator does; the kernel spreads sessions
             for user in range(client, REQUESTS, CLIENTS):
                 message = "next" if user % 2 else "last"
-                answer = session.post(f"{service.url}/{message}/{user}", json={"track": user % 30, "time": 0.5}, timeout=30)
+                answer = session.post(f"{service.url}/{message}/{user}",
+                                      json={"track": user % 30, "time": 0.5}, timeout=30)
                 assert answer.status_code == 200, answer.text
 
     with concurrent.futures.ThreadPoolExecutor(CLIENTS) as pool:

@@ -5,7 +5,7 @@ import socket
 import pytest
 
 from botify.errors import ServiceError
-from botify.service.gunicorn_server import listen
+from botify.service.master.gunicorn_app import listen
 
 
 def test_listen_on_a_taken_port_is_a_clear_error():

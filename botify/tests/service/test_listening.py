@@ -12,7 +12,8 @@ from botify.service.recommenders.random_track import Random
 
 def logged(app):
     folder = pathlib.Path(app.config["LOG_DIR"])
-    return [json.loads(line) for path in sorted(folder.glob("events*.jsonl*")) for line in path.read_text().splitlines()]
+    return [json.loads(line) for path in sorted(folder.glob("events*.jsonl*"))
+            for line in path.read_text().splitlines()]
 
 
 def test_next_answers_a_catalog_track_and_logs_one_event(app, client):
@@ -100,6 +101,7 @@ def test_bad_input_is_a_json_4xx_and_is_not_logged(app, client, method, path, bo
 
 def test_last_tells_the_users_recommender_that_the_session_ended(client, monkeypatch):
     ended = []
-    monkeypatch.setattr(Random, "end_session", lambda self, user, track, time: ended.append((user, track, time)))
+    monkeypatch.setattr(Random, "end_session",
+                        lambda self, user, track, time: ended.append((user, track, time)))
     assert client.post("/last/4", json={"track": 3, "time": 0.25}).status_code == 200
     assert ended == [(4, 3, 0.25)]

@@ -69,7 +69,8 @@ def test_the_recipe_serves_the_new_arm_and_the_report_names_it(checkout, tmp_pat
     environment = {key: value for key, value in os.environ.items() if key != "REDIS_URL"}
     with open(tmp_path / "serve.stderr", "w") as stderr:  # cwd elsewhere: `-m` puts the cwd first on the path
         service = subprocess.Popen(
-            [*botify_cli, "serve", "--data", data, "--port", "0", "--experiment", "NEXT_DOOR", "--log-dir", log],
+            [*botify_cli, "serve", "--data", data, "--port", "0", "--experiment", "NEXT_DOOR",
+             "--log-dir", log],
             env={**environment, "PYTHONPATH": str(checkout)}, stderr=stderr, cwd=tmp_path)
     try:
         url = _wait_for_url(data, service, tmp_path / "serve.stderr")

@@ -12,7 +12,7 @@ import time
 import pytest
 import requests
 
-from botify.service.embedded_redis import EmbeddedRedis
+from botify.service.master.embedded_redis import EmbeddedRedis
 from botify.service.registry import BY_NAME
 
 pytestmark = pytest.mark.slow
@@ -67,7 +67,8 @@ class Traffic(threading.Thread):
 
 
 def child_redis_pid(service):
-    children = pathlib.Path(f"/proc/{service.process.pid}/task/{service.process.pid}/children").read_text().split()
+    children = (pathlib.Path(f"/proc/{service.process.pid}/task/{service.process.pid}/children")
+                .read_text().split())
     return next(int(pid) for pid in children if "redis" in pathlib.Path(f"/proc/{pid}/comm").read_text())
 
 
@@ -102,10 +103,11 @@ def test_kill_9_of_the_embedded_redis_under_traffic_is_503_then_recovered_with_l
     assert all("error" in body for _, code, body in answers if code == 503)
     after = [(user, body) for user, code, body in answers[first_503:] if code == 200]
     treated = [(user, body) for user, body in after if COLLABORATIVE.treatment(user) == "T1"]
-    assert treated and all(body["track"] == listed_track(user) for user, body in treated)  # the lists came back
+    assert treated and all(body["track"] == listed_track(user)
+                           for user, body in treated)  # the lists came back
     logged = {event["user"] for event in service.events() if event["message"] == "next"}
     assert logged == {user for user, code, _ in answers if code == 200}  # every 200 logged, no 503
-    log = service.stderr()
+    log = service.server_log()
     assert "the embedded Redis exited; restarting it" in log
     assert "the embedded Redis was restarted" in log and "reloaded 30 tracks and 1 artifacts" in log
 
@@ -117,7 +119,8 @@ def test_an_external_redis_restarted_empty_turns_health_503_then_ok_and_the_list
     own_redis.kill()  # no SAVE: it restarts with an empty dataset, as a Redis without persistence does
     time.sleep(0.3)
     down = requests.get(service.url + "/health")
-    assert down.status_code == 503 and any("Redis is unreachable" in reason for reason in down.json()["reasons"])
+    assert down.status_code == 503 and any("Redis is unreachable" in reason
+                                           for reason in down.json()["reasons"])
     own_redis.start()
     users = [user for user in range(200) if COLLABORATIVE.treatment(user) == "T1"]
     for user in users[:30]:  # in the reload window: 503, never a random track passed off as a recommendation
@@ -125,16 +128,18 @@ def test_an_external_redis_restarted_empty_turns_health_503_then_ok_and_the_list
         assert answer.status_code == 503 or answer.json()["track"] == listed_track(user)
     wait_for_health(service.url, "ok")
     for user in users[30:]:
-        assert requests.post(f"{service.url}/next/{user}", json={"track": 3, "time": 0.5}).json()["track"] == \
-            listed_track(user)
-    assert "Redis lost the catalog and artifacts" in service.stderr()
+        assert requests.post(f"{service.url}/next/{user}",
+                             json={"track": 3, "time": 0.5}).json()["track"] == listed_track(user)
+    assert "Redis lost the catalog and artifacts" in service.server_log()
     assert not any(event.get("fallback") for event in service.events())
 
 
-def test_a_redis_that_cannot_come_back_stops_the_service_with_one_line_and_no_stray_process(start_botify, data):
+def test_a_redis_that_cannot_come_back_stops_the_service_with_one_line_and_no_stray_process(
+        start_botify, data):
     service = start_botify(experiment="COLLABORATIVE", data=data, workers=1)
     redis_dir = pathlib.Path(service.redis_url.removeprefix("unix://")).parent
-    workers = pathlib.Path(f"/proc/{service.process.pid}/task/{service.process.pid}/children").read_text().split()
+    workers = (pathlib.Path(f"/proc/{service.process.pid}/task/{service.process.pid}/children")
+               .read_text().split())
     os.kill(child_redis_pid(service), signal.SIGKILL)
     shutil.rmtree(redis_dir)
     redis_dir.write_text("not a folder any more")  # every restart now fails
@@ -143,7 +148,7 @@ def test_a_redis_that_cannot_come_back_stops_the_service_with_one_line_and_no_st
     finally:
         redis_dir.unlink()
     assert service.process.returncode == 2
-    last_line = service.stderr().strip().splitlines()[-1]
+    last_line = service.server_log().strip().splitlines()[-1]
     assert last_line.startswith("botify serve: error: stopped: the embedded Redis exited and could not be "
                                 "restarted in 5 tries")
     assert not [pid for pid in workers if pathlib.Path(f"/proc/{pid}").exists()]

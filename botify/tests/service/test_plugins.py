@@ -1,4 +1,5 @@
-"""``botify serve --plugin FILE``: a submission's experiments join the registry, with the registry's checks."""
+"""``botify serve --plugin FILE``: a submission's experiments join the registry, with the registry's
+checks."""
 
 import pytest
 
@@ -46,7 +47,8 @@ def test_a_broken_plugin_is_one_error_naming_the_file(tmp_path, source, words):
     (tmp_path / "recommender.py").write_text(source)
     with pytest.raises(ExperimentError, match=words):
         load_plugin(tmp_path / "recommender.py")
-    assert "MINE" not in registry.BY_NAME and len(registry.EXPERIMENTS) == len(set(map(id, registry.EXPERIMENTS)))
+    assert ("MINE" not in registry.BY_NAME
+            and len(registry.EXPERIMENTS) == len(set(map(id, registry.EXPERIMENTS))))
     assert [e.name for e in registry.EXPERIMENTS].count("AA") == 1
 
 

@@ -4,8 +4,8 @@ import json
 
 import pytest
 
-from botify.service.artifacts import KINDS, PER_TRACK, PER_USER, POPULARITY, TWO_STAGE, load_artifact
-from botify.service.catalog import load_catalog
+from botify.service.loading.artifacts import KINDS, PER_TRACK, PER_USER, POPULARITY, TWO_STAGE, load_artifact
+from botify.service.loading.catalog import load_catalog
 from botify.service.recommenders import discover
 from botify.service.recommenders.collaborative import Collaborative
 from botify.service.recommenders.contextual import Contextual
@@ -23,10 +23,12 @@ ARTIFACT_TEXT = {
     PER_USER: "\n".join(json.dumps({"user": user, "tracks": [user % 30, 5000]}) for user in range(5)),
     PER_TRACK: "\n".join(json.dumps({"track": track, "tracks": [(track + 1) % 30]}) for track in range(30)),
     TWO_STAGE: "\n".join(
-        [json.dumps({"table": "candidates", "id": t, "tracks": [(t + 1) % 30, (t + 2) % 30, 5000]}) for t in range(30)]
-        + [json.dumps({"table": table, "id": t, "vector": [t / 30, 1 - t / 30]}) for table in ("context", "user")
-           for t in range(30)]
-        + [json.dumps({"table": "item", "id": t, "vector": [1.0, -1.0], "bias": t / 100}) for t in range(30)]),
+        [json.dumps({"table": "candidates", "id": t, "tracks": [(t + 1) % 30, (t + 2) % 30, 5000]})
+         for t in range(30)]
+        + [json.dumps({"table": table, "id": t, "vector": [t / 30, 1 - t / 30]})
+           for table in ("context", "user") for t in range(30)]
+        + [json.dumps({"table": "item", "id": t, "vector": [1.0, -1.0], "bias": t / 100})
+           for t in range(30)]),
 }
 
 

@@ -37,8 +37,10 @@ def test_assignment_is_balanced_within_sampling_error(ways):
 
 
 def test_assignment_is_stable_across_processes():
-    code = "from botify.service.registry import BY_NAME; print([BY_NAME['AA'].treatment(u) for u in range(200)])"
-    output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True).stdout
+    code = ("from botify.service.registry import BY_NAME; "
+            "print([BY_NAME['AA'].treatment(u) for u in range(200)])")
+    output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                            check=True).stdout
     assert output.strip() == str([registry.BY_NAME["AA"].treatment(user) for user in range(200)])
 
 
@@ -66,10 +68,11 @@ def test_a_name_registered_twice_fails_naming_both_lines():
         index_by_name([first, second])
 
 
-@pytest.mark.parametrize("treatment", [Random(None), "Random", len], ids=["an-instance", "a-name", "a-function"])
+@pytest.mark.parametrize("treatment", [Random(None), "Random", len],
+                         ids=["an-instance", "a-name", "a-function"])
 def test_a_treatment_that_is_not_a_recommender_class_fails_naming_the_file(treatment):
-    with pytest.raises(ExperimentError, match=r"test_registry.py:\d+: experiment BAD, treatment T1: .* is not a "
-                                              r"Recommender subclass"):
+    with pytest.raises(ExperimentError, match=r"test_registry.py:\d+: experiment BAD, treatment T1: "
+                                              r".* is not a Recommender subclass"):
         Experiment("BAD", Random, treatment)
 
 
@@ -80,8 +83,8 @@ def test_a_broken_registry_fails_at_import_not_at_the_first_request(tmp_path):
                             '    Experiment("AA", Random, TopPop),')
     assert broken != source
     (tmp_path / "broken_registry.py").write_text(broken)
-    result = subprocess.run([sys.executable, "-c", "import broken_registry"], cwd=tmp_path, capture_output=True,
-                            text=True, timeout=60)
+    result = subprocess.run([sys.executable, "-c", "import broken_registry"], cwd=tmp_path,
+                            capture_output=True, text=True, timeout=60)
     assert result.returncode != 0
     assert "ExperimentError" in result.stderr
     assert "broken_registry.py:" in result.stderr and "experiment AA is registered twice" in result.stderr

@@ -12,7 +12,7 @@ import pytest
 import requests
 
 from botify import fields
-from botify.service.gunicorn_server import listen
+from botify.service.master.gunicorn_app import listen
 
 BOTIFY = str(pathlib.Path(sys.executable).with_name("botify"))  # the console script, as users run it
 
@@ -23,7 +23,8 @@ def serve(*args, env=None):
     """Run ``botify serve`` expecting it to fail fast; return the finished process."""
     environment = {key: value for key, value in os.environ.items() if key != "REDIS_URL"}
     command = [BOTIFY, "serve", *map(str, args)]
-    return subprocess.run(command, capture_output=True, text=True, timeout=60, env={**environment, **(env or {})})
+    return subprocess.run(command, capture_output=True, text=True, timeout=60,
+                          env={**environment, **(env or {})})
 
 
 def test_serves_every_endpoint_over_http_and_logs_events(botify_server):
@@ -34,7 +35,8 @@ def test_serves_every_endpoint_over_http_and_logs_events(botify_server):
     assert requests.get(url + "/experiments").json()["active"] == "AA"
     answer = requests.post(url + "/next/4", json={"track": 2, "time": 1.0})
     assert answer.status_code == 200 and 0 <= answer.json()["track"] < 30
-    assert requests.post(url + "/last/4", json={"track": answer.json()["track"], "time": 0.2}).json() == {"user": 4}
+    assert requests.post(url + "/last/4",
+                         json={"track": answer.json()["track"], "time": 0.2}).json() == {"user": 4}
     bad = requests.post(url + "/next/4", data=b"{oops", headers={"Content-Type": "application/json"})
     assert bad.status_code == 400 and "error" in bad.json()
     added = [event for event in botify_server.events() if event not in before]
@@ -49,7 +51,7 @@ def test_a_signal_stops_workers_and_the_embedded_redis_and_removes_the_state(sta
     assert service.stop(sig) == 128 + sig  # 143 for SIGTERM, 130 for Ctrl-C
     assert not socket_path.exists() and not socket_path.parent.exists()
     assert not (service.data / "run" / "serve.json").exists()
-    assert "embedded Redis stopped" in service.stderr()
+    assert "embedded Redis stopped" in service.server_log()
 
 
 def test_the_state_file_tells_where_the_service_and_its_redis_are(botify_server):
@@ -64,9 +66,11 @@ def test_catalog_and_artifacts_are_loaded_with_progress_in_the_log(start_botify,
     (data / "artifacts").mkdir()
     (data / "artifacts" / "top_tracks.json").write_text("[3, 2, 1]")
     service = start_botify(data=data, experiment="TOP_POP")
-    assert requests.get(service.url + "/health").json()["artifacts"] == {"top_tracks": {"kind": "popularity", "size": 3}}
-    log = service.stderr()
-    assert "catalog: 30 tracks by 10 artists loaded" in log and "artifact top_tracks (popularity, 3 entries)" in log
+    assert (requests.get(service.url + "/health").json()["artifacts"]
+            == {"top_tracks": {"kind": "popularity", "size": 3}})
+    log = service.server_log()
+    assert ("catalog: 30 tracks by 10 artists loaded" in log
+            and "artifact top_tracks (popularity, 3 entries)" in log)
     assert "Booting worker" in log and f"botify serves experiment TOP_POP at {service.url}" in log
     assert f"Listening at: {service.url} (one socket per worker)" in log  # not gunicorn's empty list
 
@@ -77,13 +81,15 @@ def test_a_taken_port_is_one_line_and_exit_2(data_dir):
     result = serve("--data", data_dir, "--port", port)
     taken.close()
     assert result.returncode == 2
-    assert result.stderr.strip() == f"botify serve: error: cannot listen on 127.0.0.1:{port}: the port is already in use"
+    assert result.stderr.strip() == (f"botify serve: error: cannot listen on 127.0.0.1:{port}: "
+                                     "the port is already in use")
 
 
 def test_a_missing_catalog_is_one_line_and_exit_2(tmp_path):
     result = serve("--data", tmp_path / "nothing", "--port", 0)
     assert result.returncode == 2
-    assert result.stderr.startswith("botify serve: error: catalog not found:") and "Traceback" not in result.stderr
+    assert (result.stderr.startswith("botify serve: error: catalog not found:")
+            and "Traceback" not in result.stderr)
 
 
 def test_a_malformed_catalog_is_one_line_and_exit_2(tmp_path):
@@ -145,7 +151,8 @@ def test_bad_input_over_http_is_json_4xx_and_never_logged(botify_server):
 def test_web_workers_never_load_pandas_torch_or_lightfm(botify_server):
     """The design's promise (start time, memory), checked on the live worker processes' memory maps."""
     children = pathlib.Path(f"/proc/{botify_server.process.pid}/task/{botify_server.process.pid}/children")
-    workers = [pid for pid in children.read_text().split() if "redis" not in pathlib.Path(f"/proc/{pid}/comm").read_text()]
+    workers = [pid for pid in children.read_text().split()
+               if "redis" not in pathlib.Path(f"/proc/{pid}/comm").read_text()]
     assert workers
     for pid in [str(botify_server.process.pid), *workers]:
         maps = pathlib.Path(f"/proc/{pid}/maps").read_text()
@@ -164,7 +171,7 @@ def test_the_log_describes_what_is_served(botify_server):
 
 def test_an_arm_without_its_artifact_is_named_at_start_in_health_and_in_the_log(start_botify):
     service = start_botify(experiment="CONTEXTUAL")
-    log = service.stderr()
+    log = service.server_log()
     assert "experiment CONTEXTUAL, T1: Contextual has no data: artifact 'contextual' is not loaded" in log
     assert "`botify train contextual --logs log --data data`" in log and "botify upload" in log
     health = requests.get(service.url + "/health")

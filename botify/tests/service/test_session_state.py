@@ -1,4 +1,5 @@
-"""Recommenders' memory in Redis: capped newest-first lists, sets, counters, a TTL on every key, own namespaces."""
+"""Recommenders' memory in Redis: capped newest-first lists, sets, counters, a TTL on every key, own
+namespaces."""
 
 import concurrent.futures
 

@@ -4,8 +4,8 @@ import json
 
 import pytest
 
-from botify.service.artifacts import load_artifact
-from botify.service.catalog import load_catalog
+from botify.service.loading.artifacts import load_artifact
+from botify.service.loading.catalog import load_catalog
 from botify.service.recommenders.two_stage import TwoStage
 from botify.service.store import Store, connect
 

@@ -1,4 +1,5 @@
-"""The two-stage artifact: four tables into Redis, vectors as float32 bytes, bad files refused with the line."""
+"""The two-stage artifact: four tables into Redis, vectors as float32 bytes, bad files refused with the
+line."""
 
 import json
 import re
@@ -7,7 +8,7 @@ import numpy as np
 import pytest
 
 from botify.errors import ArtifactError
-from botify.service.artifacts import detect_kind, load_artifact
+from botify.service.loading.artifacts import detect_kind, load_artifact
 from botify.service.store import Store
 
 

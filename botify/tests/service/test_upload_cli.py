@@ -1,4 +1,5 @@
-"""``botify upload`` into a running service: found through serve.json or --redis-url, visible at once, kept."""
+"""``botify upload`` into a running service: found through serve.json or --redis-url, visible at once,
+kept."""
 
 import json
 import os
@@ -56,7 +57,8 @@ def test_upload_without_a_running_service_is_one_line_and_exit_2(tmp_path, write
 
 def test_upload_to_a_folder_that_is_not_a_data_folder_is_one_line_and_exit_2(service, tmp_path):
     (tmp_path / "top_tracks.json").write_text("[1]")
-    result = upload(tmp_path / "top_tracks.json", "--redis-url", service.redis_url, "--data", tmp_path / "nowhere")
+    result = upload(tmp_path / "top_tracks.json", "--redis-url", service.redis_url,
+                    "--data", tmp_path / "nowhere")
     assert result.returncode == 2 and "is not a service's data folder" in result.stderr
 
 
@@ -89,7 +91,8 @@ def test_uploaded_lists_survive_a_restart_of_the_service(start_botify, tmp_path,
 def test_upload_of_a_bad_file_is_one_line_and_exit_2(service, tmp_path):
     (tmp_path / "bad.jsonl").write_text('{"user": "x", "tracks": []}\n')
     result = upload(tmp_path / "bad.jsonl", "--data", service.data)
-    assert result.returncode == 2 and "bad.jsonl:1: expected" in result.stderr and "Traceback" not in result.stderr
+    assert (result.returncode == 2 and "bad.jsonl:1: expected" in result.stderr
+            and "Traceback" not in result.stderr)
 
 
 def test_upload_of_a_missing_file_is_one_line_and_exit_2(service, tmp_path):

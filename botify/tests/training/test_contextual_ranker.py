@@ -39,19 +39,22 @@ def test_user_aware_variant_learns_the_listener_too(pairs):
 
 
 def test_training_is_repeatable_for_a_seed(pairs):
-    first, second = (contextual_ranker.train(pairs, n_tracks=200, dim=4, epochs=2, seed=3, **FAST) for _ in range(2))
+    first, second = (contextual_ranker.train(pairs, n_tracks=200, dim=4, epochs=2, seed=3, **FAST)
+                     for _ in range(2))
     assert first.curve == second.curve
 
 
 @pytest.mark.parametrize("n_users", [0, 50])
 def test_vectors_rank_like_the_model(pairs, n_users):
     codes = {"artists": np.arange(200) % 20, "genres": np.arange(200) % 4}
-    model = contextual_ranker.train(pairs, n_tracks=200, n_users=n_users, dim=4, epochs=2, **FAST, **codes).model
+    model = contextual_ranker.train(pairs, n_tracks=200, n_users=n_users, dim=4, epochs=2, **FAST,
+                                    **codes).model
     queries, items = model.vectors()
     with torch.no_grad():
         scores = model(torch.full((200,), 7), torch.arange(200), torch.zeros(200, dtype=torch.int64))
         if n_users:  # the lists use the average listener
-            scores += (model.user.weight.mean(0) - model.user.weight[0]) @ model._sum(model.candidate, torch.arange(200)).T
+            scores += ((model.user.weight.mean(0) - model.user.weight[0])
+                       @ model._sum(model.candidate, torch.arange(200)).T)
         expected = (scores - model.mean).numpy()
     np.testing.assert_allclose(queries[7] @ items.T, expected, rtol=1e-4, atol=1e-5)
 

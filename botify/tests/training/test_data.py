@@ -27,8 +27,9 @@ def event(timestamp, user, track, time, message=fields.NEXT):
 @pytest.fixture
 def events(tmp_path):
     """Two sessions of user 1 and one of user 2, spread over a rotated copy and the live file."""
-    write_events(tmp_path / "log", [event(1, 1, 10, 1.0), event(2, 1, 11, 0.9), event(3, 1, 12, 0.1, fields.LAST)],
-                 "events-0.jsonl.1")
+    write_events(tmp_path / "log", [
+        event(1, 1, 10, 1.0), event(2, 1, 11, 0.9), event(3, 1, 12, 0.1, fields.LAST),
+    ], "events-0.jsonl.1")
     write_events(tmp_path / "log", [
         event(4, 2, 20, 1.0), event(5, 1, 10, 1.0), event(6, 2, 21, 0.85, fields.LAST),
         event(7, 1, 11, 0.95), event(8, 1, 13, 0.5, fields.LAST),
@@ -88,7 +89,8 @@ def test_contextual_pairs_start_from_the_first_track_of_each_session(events):
 
 
 def test_extraction_does_not_depend_on_how_workers_interleaved_the_log(events):
-    later = events[fields.TIMESTAMP] + 10_000 * (events[fields.USER] == 1)  # same sessions, other interleaving
+    # same sessions, other interleaving
+    later = events[fields.TIMESTAMP] + 10_000 * (events[fields.USER] == 1)
     interleaved = events.assign(**{fields.TIMESTAMP: later}).sort_values(fields.TIMESTAMP, ignore_index=True)
     assert not interleaved[fields.USER].equals(events[fields.USER])
     assert data.positives(interleaved).equals(data.positives(events))

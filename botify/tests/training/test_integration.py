@@ -1,4 +1,5 @@
-"""Logs → ``botify train lightfm`` → ``botify upload`` into a real ``botify serve`` → Collaborative serves the lists."""
+"""Logs → ``botify train lightfm`` → ``botify upload`` into a real ``botify serve`` → Collaborative
+serves the lists."""
 
 import pathlib
 import subprocess
@@ -26,7 +27,8 @@ def test_collaborative_serves_the_trained_lists(tmp_path, start_botify):
     (data / "artifacts").mkdir()
     planted_logs.write_logs(tmp_path / "log", n_sessions=300, seed=8)
     out = tmp_path / "collaborative.jsonl"
-    botify("train", "lightfm", "--logs", tmp_path / "log", "--data", data, "--out", out, "--trials", 1, "--epochs", 3)
+    botify("train", "lightfm", "--logs", tmp_path / "log", "--data", data, "--out", out, "--trials", 1,
+           "--epochs", 3)
     lists = export.read_lists(out)
 
     service = start_botify(experiment="COLLABORATIVE", data=data)

@@ -37,8 +37,9 @@ def test_days_are_numbered_by_the_clock_times_they_start():
 
 def test_reactions_drop_each_sessions_own_first_track():
     rows = [  # (message, user, track, time): user 1 has two sessions, user 2 one, interleaved
-        (fields.NEXT, 1, 5, 1.0), (fields.NEXT, 2, 8, 1.0), (fields.NEXT, 1, 6, 0.3), (fields.LAST, 1, 7, 0.2),
-        (fields.LAST, 2, 9, 0.9), (fields.NEXT, 1, 10, 1.0), (fields.LAST, 1, 11, 1.0),
+        (fields.NEXT, 1, 5, 1.0), (fields.NEXT, 2, 8, 1.0), (fields.NEXT, 1, 6, 0.3),
+        (fields.LAST, 1, 7, 0.2), (fields.LAST, 2, 9, 0.9), (fields.NEXT, 1, 10, 1.0),
+        (fields.LAST, 1, 11, 1.0),
     ]
     events = pd.DataFrame(rows, columns=[fields.MESSAGE, fields.USER, fields.TRACK, fields.TIME])
     events[fields.TIMESTAMP] = np.arange(len(rows)) * 10

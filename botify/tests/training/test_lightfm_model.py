@@ -86,7 +86,8 @@ def test_tune_returns_best_params_curves_and_the_study(planted):
     train, test, _ = planted
     built = lightfm_model.interactions(train, test)
     tuned = lightfm_model.tune(built, trials=3, epochs=4, seed=2)
-    assert set(tuned.params) >= {"no_components", "learning_rate", "loss", "max_sampled", "item_alpha", "user_alpha"}
+    assert set(tuned.params) >= {"no_components", "learning_rate", "loss", "max_sampled", "item_alpha",
+                                 "user_alpha"}
     assert len(tuned.study.trials) == 3
     assert tuned.best_score == pytest.approx(tuned.study.best_value)
     assert all(len(trial.user_attrs["curve"]) >= 1 for trial in tuned.study.trials)

@@ -55,7 +55,8 @@ def test_user_ids_missing_from_the_logs_get_the_most_liked_tracks(tmp_path):
     top = data.top_tracks(events)
     assert all(lists[user] == top for user in set(lists) - seen)
     plain = tmp_path / "plain.jsonl"
-    pipeline.collaborative(tmp_path / "log", tmp_path / "data", plain, trials=0, epochs=2, cold_start=False, say=quiet)
+    pipeline.collaborative(tmp_path / "log", tmp_path / "data", plain, trials=0, epochs=2, cold_start=False,
+                           say=quiet)
     assert set(export.read_lists(plain)) == seen
 
 
@@ -69,7 +70,8 @@ def test_contextual_lists_cover_every_catalog_track_and_skip_it(world, tmp_path)
     root, _ = world
     out = tmp_path / "contextual.jsonl"
     options = {"lr": 0.03, "weight_decay": 0.1}
-    summary = pipeline.contextual_lists(root / "log", root / "data", out, epochs=5, dim=8, options=options, say=quiet)
+    summary = pipeline.contextual_lists(root / "log", root / "data", out, epochs=5, dim=8, options=options,
+                                        say=quiet)
     lists = export.read_lists(out)
     assert sorted(lists) == list(range(200))
     assert all(start not in tracks and len(tracks) == 100 for start, tracks in lists.items())
@@ -86,7 +88,7 @@ def test_two_stage_serves_the_ranking_the_model_learnt(tmp_path, redis_client):
     """Through the service's own loader and recommender: the best candidate for a listener is the model's."""
     import torch
 
-    from botify.service.artifacts import load_artifact
+    from botify.service.loading.artifacts import load_artifact
     from botify.service.store import Store
 
     planted_logs.write_logs(tmp_path / "log", n_sessions=300, seed=4)

@@ -31,7 +31,8 @@ def test_lightfm_writes_per_user_lists_and_prints_the_comparison(world, capsys):
 
 def test_lightfm_without_item_features_and_an_explicit_out(world):
     out = world / "plain.jsonl"
-    assert train(world, "lightfm", "--trials", "0", "--epochs", "2", "--no-item-features", "--out", str(out)) == 0
+    assert train(world, "lightfm", "--trials", "0", "--epochs", "2", "--no-item-features",
+                 "--out", str(out)) == 0
     assert json.loads(out.read_text().splitlines()[0]).keys() == {"user", "tracks"}
 
 
@@ -63,7 +64,8 @@ def test_logs_of_another_world_are_refused(world, tmp_path, capsys):
 
 def test_two_stage_writes_candidates_and_vectors(world, capsys):
     assert train(world, "two-stage", "--epochs", "2", "--dim", "8") == 0
-    rows = [json.loads(line) for line in (world / "data" / "artifacts" / "two_stage.jsonl").read_text().splitlines()]
+    rows = [json.loads(line)
+            for line in (world / "data" / "artifacts" / "two_stage.jsonl").read_text().splitlines()]
     tables = {}
     for row in rows:
         tables.setdefault(row["table"], []).append(row)

@@ -29,7 +29,8 @@ def main():
 def describe(summary, seconds):
     """The figures the README quotes: the search, the best trial, offline precision against popularity."""
     study = summary["study"]
-    print(f"optuna: {len(study.trials) if study else 0} trials in {seconds / 60:.1f} min (training and export)")
+    print(f"optuna: {len(study.trials) if study else 0} trials in {seconds / 60:.1f} min "
+          "(training and export)")
     print(f"best params: {summary['params']}")
     print(f"best epoch {summary['best_epoch']}: precision@10 {summary['precision@10']:.4f} "
           f"vs most-liked tracks {summary['popularity_precision@10']:.4f}")

@@ -34,8 +34,8 @@ import sys
 import numpy as np
 import redis
 
-from botify.service.data_folder import load_data_folder
-from botify.service.embedded_redis import EmbeddedRedis
+from botify.service.loading.data_folder import load_data_folder
+from botify.service.master.embedded_redis import EmbeddedRedis
 from botify.service.recommenders.contextual import Contextual
 from botify.service.store import Store
 from sim.config import ListenerConfig
@@ -162,10 +162,11 @@ def plot_search(tried, best, path):
     thresholds = sorted(tried)
     effects = np.array([tried[threshold] for threshold in thresholds])
     figure, axis = plt.subplots(figsize=(6, 3.5))
-    axis.errorbar(thresholds, effects[:, 0], yerr=[effects[:, 0] - effects[:, 1], effects[:, 2] - effects[:, 0]],
-                  fmt="o-", capsize=3)
+    axis.errorbar(thresholds, effects[:, 0],
+                  yerr=[effects[:, 0] - effects[:, 1], effects[:, 2] - effects[:, 0]], fmt="o-", capsize=3)
     axis.axvline(best, color="green", linestyle="--", label=f"chosen {best:.2f}")
-    axis.set(xlabel="THRESHOLD (liked if listened at least this share)", ylabel="effect on mean time per session, %",
+    axis.set(xlabel="THRESHOLD (liked if listened at least this share)",
+             ylabel="effect on mean time per session, %",
              title="LikedTracks vs Contextual, 3 in-process days per point")
     axis.legend()
     figure.tight_layout()
@@ -175,8 +176,10 @@ def plot_search(tried, best, path):
 def configure(parser):
     parser.add_argument("--data", type=pathlib.Path, default=DATA,
                         help=f"a graded data folder with artifacts/contextual.jsonl (default {DATA})")
-    parser.add_argument("--sessions", type=int, default=2000, help="sessions per day, both arms (default 2000)")
-    parser.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3], help="one day per seed (default 1 2 3)")
+    parser.add_argument("--sessions", type=int, default=2000,
+                        help="sessions per day, both arms (default 2000)")
+    parser.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3],
+                        help="one day per seed (default 1 2 3)")
     parser.add_argument("--low", type=float, default=0.2, help="lowest threshold searched (default 0.2)")
     parser.add_argument("--high", type=float, default=0.95, help="highest threshold searched (default 0.95)")
     parser.add_argument("--out", type=pathlib.Path, default=HERE / "threshold_search.csv")
@@ -191,7 +194,8 @@ def main():
     loop = OnlineLoop(args.data, args.sessions, args.seeds)
     try:
         control = loop.mean_times(Contextual)
-        print(f"Contextual: {control.mean():.3f} mean time per session ({len(control)} listener-days)", flush=True)
+        print(f"Contextual: {control.mean():.3f} mean time per session ({len(control)} listener-days)",
+              flush=True)
         tried = ternary_search(lambda threshold: effect(control, loop.mean_times(with_threshold(threshold))),
                                round(100 * args.low), round(100 * args.high))
     finally:

@@ -1,4 +1,5 @@
-"""Worked example for homework 3: the user-aware ranker served in two stages, anchored on the session's first track.
+"""Worked example for homework 3: the user-aware ranker served in two stages, anchored on the session's
+first track.
 
 Stage 1 takes the candidates of the session's first track; stage 2 ranks them
 for this listener with <context(first track) + user, item> + bias in numpy

@@ -32,7 +32,8 @@ def main():
     started = time.monotonic()
     summary = pipeline.two_stage(args.logs, args.data, out, epochs, 0, dim, patience, options=settings,
                                  context=fields.START, progress=not args.smoke)
-    print(f"trained and exported in {(time.monotonic() - started) / 60:.1f} min: best epoch {summary['best_epoch']} "
+    minutes = (time.monotonic() - started) / 60
+    print(f"trained and exported in {minutes:.1f} min: best epoch {summary['best_epoch']} "
           f"of {len(summary['curve'])} run; test MSE {summary['test_mse']:.4f} vs the mean's "
           f"{summary['baseline_mse']:.4f}; vectors of {summary['users']} listeners in {out}")
 

@@ -14,11 +14,13 @@ from botify.service.recommenders.contextual import Contextual
 
 
 class StickyArtistImproved(Contextual):
-    """One more track by a liked artist, then a new artist from the Contextual list; Contextual after failures.
+    """One more track by a liked artist, then a new artist from the Contextual list; Contextual after
+    failures.
 
     State (``self.state``, namespace ``StickyArtistImproved``), all forgotten when the session ends:
         avoid:<user>     set      tracks not to play: played, disliked, and the artists used up or disliked
-        liked:<user>     list     the session's liked tracks, newest first (new artists are looked for near the newest)
+        liked:<user>     list     the session's liked tracks, newest first (new artists are looked for
+                                  near the newest)
         failures:<user>  counter  dislikes in a row
     """
 

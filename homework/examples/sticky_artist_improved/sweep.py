@@ -26,7 +26,8 @@ NEVER = 10**9  # FAILURES that are never reached: Contextual is never used as su
 
 def _liked_tracks_tune():
     """The other worked example's tune.py, imported from its path: its OnlineLoop and effect()."""
-    spec = importlib.util.spec_from_file_location("liked_tracks_tune", HERE.parent / "liked_tracks" / "tune.py")
+    path = HERE.parent / "liked_tracks" / "tune.py"
+    spec = importlib.util.spec_from_file_location("liked_tracks_tune", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -48,7 +49,8 @@ def main():
     parser.add_argument("--data", type=pathlib.Path, default=DATA,
                         help=f"a graded data folder with artifacts/contextual.jsonl (default {DATA})")
     parser.add_argument("--sessions", type=int, default=2000, help="sessions per day (default 2000)")
-    parser.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3], help="one day per seed (default 1 2 3)")
+    parser.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3],
+                        help="one day per seed (default 1 2 3)")
     parser.add_argument("--out", type=pathlib.Path, default=HERE / "sweep.csv")
     args = parser.parse_args()
     tune = _liked_tracks_tune()

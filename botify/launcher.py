@@ -1,0 +1,186 @@
+"""Starting ``botify serve`` from Python: the one launcher of the notebooks, the demo, the grader,
+the benchmarks and the tests.
+
+    with start_serve("data", "STICKY_ARTIST", log_dir="log/day1") as service:
+        ...  # send traffic to service.url
+
+A service counts as started when it serves: ``<data>/run/serve.json`` names
+its master process (written once every worker listens) and ``/health`` says
+``serving`` (perhaps "degraded": an arm without its data still answers). It
+runs in a session of its own, so stopping it stops its workers and Redis with
+it, and it watches the process that started it: when that one is gone (a
+killed notebook kernel), the service stops by itself. Its output goes to
+``<log_dir>/serve.log``.
+"""
+
+import atexit
+import json
+import os
+import pathlib
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+
+from botify.errors import ServiceError
+from botify.fields import EXIT_WITH_PARENT
+from botify.processes import stop_process
+from botify.service.discovery import serve_file
+
+BOTIFY = str(pathlib.Path(sys.executable).with_name("botify"))
+_running = []  # started by this process and not stopped yet; stopped at exit
+
+
+class ServeProcess:
+    """A running ``botify serve``: ``url``, ``redis_url``, ``experiment``, ``data``, ``log_dir``, ``process``
+    and the ``command`` line that started it."""
+
+    def __init__(self, process, command, experiment, data, log_dir):
+        self.process, self.command, self.experiment = process, command, experiment
+        self.data, self.log_dir = data, log_dir
+        self.url = self.redis_url = None
+
+    @property
+    def running(self):
+        return self.process.poll() is None
+
+    def health(self):
+        """The ``/health`` answer as a dict, whatever its status code."""
+        try:
+            with urllib.request.urlopen(self.url + "/health", timeout=10) as answer:
+                return json.loads(answer.read())
+        except urllib.error.HTTPError as error:
+            return json.loads(error.read())
+
+    def server_log(self):
+        """What ``botify serve`` printed: start-up, warnings, reloads, errors."""
+        path = self.log_dir / "serve.log"
+        return path.read_text() if path.exists() else ""
+
+    def events(self):
+        """Every event logged so far, parsed, in time order (each worker writes its own file)."""
+        files = self.log_dir.glob("events*.jsonl*")
+        lines = [line for path in files for line in path.read_text().splitlines()]
+        return sorted(map(json.loads, lines), key=lambda event: event["timestamp"])
+
+    def stop(self, sig=signal.SIGTERM, timeout=30):
+        """Send ``sig`` to the master (it stops its workers and Redis), wait; returns its exit code."""
+        code = stop_process(self.process, timeout, sig)
+        if self in _running:
+            _running.remove(self)
+        return code
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.stop()
+
+    def __repr__(self):
+        state = "running" if self.running else "stopped"
+        return f"<botify serve {self.experiment} at {self.url}, {state}, log {self.log_dir}>"
+
+
+def start_serve(data="data", experiment="AA", *, log_dir, port=0, host="127.0.0.1", workers=2, redis_url=None,
+                plugins=(), env=None, timeout=120):
+    """Start ``botify serve`` and return it once it serves; a ServiceError with the end of its output if not.
+
+    ``port=0`` takes any free port; ``env`` adds variables to its environment
+    (a value of None removes one, e.g. ``{"REDIS_URL": None}``).
+    """
+    data, log_dir = pathlib.Path(data), pathlib.Path(log_dir)
+    if port:
+        check_port_free(port, host)
+    log_dir.mkdir(parents=True, exist_ok=True)
+    command = [BOTIFY, "serve", "--data", data, "--host", host, "--port", port, "--workers", workers,
+               "--experiment", experiment, "--log-dir", log_dir]
+    for plugin in plugins:
+        command += ["--plugin", plugin]
+    if redis_url:
+        command += ["--redis-url", redis_url]
+    environment = {**os.environ, EXIT_WITH_PARENT: "1", **(env or {})}
+    environment = {key: value for key, value in environment.items() if value is not None}
+    command = [str(part) for part in command]
+    with open(log_dir / "serve.log", "a") as output:
+        process = subprocess.Popen(command, stdout=output, stderr=output, env=environment,
+                                   start_new_session=True)
+    service = ServeProcess(process, command, experiment, data, log_dir)
+    _running.append(service)
+    try:
+        _wait_until_serving(service, timeout)
+    except BaseException:
+        service.stop()
+        raise
+    for line in service.server_log().splitlines():
+        if "[WARNING]" in line or "[ERROR]" in line:
+            print(line.split("] ", 3)[-1])
+    return service
+
+
+def running_services():
+    """The services this process started and has not stopped."""
+    return list(_running)
+
+
+def stop_all():
+    """Stop every service this process started (also run at interpreter exit)."""
+    for service in list(_running):
+        service.stop()
+
+
+atexit.register(stop_all)
+
+
+def check_port_free(port, host="127.0.0.1"):
+    """A ServiceError if something listens on ``host:port``.
+
+    The probe sets SO_REUSEADDR as botify's own socket does: after a service
+    stops, its closed connections linger in TIME_WAIT for a minute, and they do
+    not keep botify from binding the port, so they must not fail the probe either.
+    """
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError:
+            raise ServiceError(
+                f"port {port} on {host} is taken; stop what uses it or pick another (e.g. PORT={port + 1})"
+            ) from None
+
+
+def _wait_until_serving(service, timeout):
+    """The one readiness rule: serve.json names this master, then /health says it answers /next."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not service.running:
+            code = service.process.returncode
+            raise ServiceError(f"botify serve exited with code {code}:\n{_tail(service)}")
+        if service.url is None:
+            found = _announced(service)
+            if found.get("pid") == service.process.pid:
+                service.url, service.redis_url = found["url"], found["redis_url"]
+        if service.url is not None and _serving(service):
+            return
+        time.sleep(0.05)
+    raise ServiceError(f"botify serve was not serving after {timeout} s:\n{_tail(service)}")
+
+
+def _announced(service):
+    try:
+        return json.loads(serve_file(service.data).read_text())
+    except (OSError, ValueError):  # not written yet, or being written
+        return {}
+
+
+def _serving(service):
+    try:
+        return service.health().get("serving") is True
+    except (OSError, ValueError):
+        return False
+
+
+def _tail(service, lines=15):
+    return "\n".join(service.server_log().splitlines()[-lines:]) or "(no output)"
