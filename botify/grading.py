@@ -37,6 +37,7 @@ from botify.loop import LoopPlan, command, ensure_world, serve_day
 from botify.processes import ProcessGroup
 
 METRIC = "mean_time_per_session"
+PUBLIC_SEED = 31337  # the course's world and traffic seed: practice, not grading
 
 
 def train_arguments(description):
@@ -54,7 +55,9 @@ def configure(parser):
                         help="assignment folder (default: the submission's)")
     parser.add_argument("--world", type=pathlib.Path, default=pathlib.Path("data"),
                         help="world to copy (generated with --world-seed if missing; default: data)")
-    parser.add_argument("--world-seed", type=int, default=31337)
+    parser.add_argument("--world-seed", type=int,
+                        help=f"the world's seed (default {PUBLIC_SEED}); grading stops if --world holds "
+                             "a world of another seed")
     parser.add_argument("--episodes", type=int, default=2000, help="sessions of the A/B day (default 2000)")
     parser.add_argument("--train-episodes", type=int, default=3000, help="sessions of the training day")
     parser.add_argument("--seed", type=int, default=31337, help="traffic seed (default 31337)")
@@ -95,6 +98,7 @@ def run(args):
     if not recommender.is_file():
         raise UsageError(f"{recommender} is missing: the submission's recommender and EXPERIMENTS go there")
     _check_submission(recommender, assignment)
+    _check_world_seed(args.world, args.world_seed)
     default_work = pathlib.Path("reports") / "grade" / f"{submission.parent.name}-{submission.name}"
     work = (args.work or default_work).resolve()
     check_port_free(args.port)
@@ -132,14 +136,26 @@ def grade(args, assignment, submission, work):
         command(processes, "botify", "report", "--logs", ab_logs, "--experiment", assignment.experiment,
                 "--out", report)
         oracle = _oracle_time(processes, plan, work) if args.oracle else None
-    return _conclude(assignment, submission, ab_logs, report, args, oracle)
+    world = json.loads((plan.data / "world" / "manifest.json").read_text())
+    return _conclude(assignment, submission, ab_logs, report, args, oracle, world)
+
+
+def _check_world_seed(world, seed):
+    """A world folder of another seed than the one asked for would grade on the wrong world, silently."""
+    manifest = world / "world" / "manifest.json"
+    if seed is None or not manifest.is_file():
+        return
+    found = json.loads(manifest.read_text())["seed"]
+    if found != seed:
+        raise UsageError(f"{world} holds the world of seed {found}, not {seed}: give --world a folder of "
+                         f"its own (it is generated there with --world-seed {seed})")
 
 
 def _fresh_world(processes, args, data):
     """A private copy of the world (catalog and hidden truth, no artifacts): grading never touches data/."""
     source = args.world
     if not (source / "catalog" / "tracks.jsonl").is_file():
-        ensure_world(source, args.world_seed, processes=processes)
+        ensure_world(source, args.world_seed or PUBLIC_SEED, processes=processes)
     shutil.rmtree(data, ignore_errors=True)
     for part in ("catalog", "world"):
         shutil.copytree(source / part, data / part)
@@ -162,17 +178,21 @@ def _oracle_time(processes, plan, work):
     return sum(times) / len(times)
 
 
-def _command(args, assignment, submission):
-    """The command that reproduces this grading."""
+def _command(args, assignment, submission, world):
+    """The commands that reproduce this grading: every input that decides its figures is named, the world
+    (its seed and sizes) included."""
+    folder = os.path.relpath(args.world)
+    make_world = (f"sim world --out {folder} --seed {world['seed']} --tracks {world['tracks']} "
+                  f"--users {world['users']}   # once, if {folder}/ holds no world")
     parts = ["botify grade", os.path.relpath(submission)]
     if assignment.folder != submission:
         parts += ["--assignment", os.path.relpath(assignment.folder)]
-    parts += ["--episodes", str(args.episodes), "--train-episodes", str(args.train_episodes),
-              "--seed", str(args.seed)]
-    return " ".join(parts + (["--oracle"] if args.oracle else []))
+    parts += ["--world", folder, "--world-seed", str(world["seed"]), "--episodes", str(args.episodes),
+              "--train-episodes", str(args.train_episodes), "--seed", str(args.seed)]
+    return make_world + "\n" + " ".join(parts + (["--oracle"] if args.oracle else []))
 
 
-def _conclude(assignment, submission, logs, report, args, oracle):
+def _conclude(assignment, submission, logs, report, args, oracle, world):
     """Fill the report template and say plainly whether the submission won."""
     from botify.analysis.reporting import analyse, format_table, verdicts
 
@@ -194,7 +214,7 @@ def _conclude(assignment, submission, logs, report, args, oracle):
     values = {"title": assignment.title, "experiment": assignment.experiment, "recommender": mine,
               "baseline": base,
               "verdict": verdict, "ceiling": ceiling, "effects_table": format_table(table),
-              "command": _command(args, assignment, submission)}
+              "command": _command(args, assignment, submission, world)}
     template = (assignment.folder / "report_template.md").read_text()
     for key, value in values.items():
         template = template.replace("{{" + key + "}}", value)

@@ -1,6 +1,7 @@
 """``botify grade`` on every assignment's starter at smoke size: a report with the PNG and a verdict line;
 a broken submission is one clear error naming its file, and nothing is left running."""
 
+import os
 import pathlib
 import subprocess
 import sys
@@ -22,8 +23,8 @@ def world(tmp_path_factory):
     return folder
 
 
-def grade(submission, world, tmp_path, *extra):
-    port = _free_port()
+def grade(submission, world, tmp_path, *extra, port=None):
+    port = port or _free_port()
     return subprocess.run(
         [BOTIFY, "grade", str(submission), "--world", str(world), "--episodes", "150",
          "--train-episodes", "250", "--smoke", "--work", str(tmp_path / "work"),
@@ -42,6 +43,24 @@ def test_the_starter_is_graded_with_a_report_and_a_verdict(assignment, world, tm
     assert (report / "effects.png").read_bytes()[:4] == b"\x89PNG"
     filled = (report / "REPORT.md").read_text()
     assert verdict in filled and "{{" not in filled and "mean_time_per_session" in filled
+
+
+def test_grading_again_at_once_on_the_same_port_works_and_the_report_names_the_world(world, tmp_path):
+    """The first run's closed keep-alive connections linger in TIME_WAIT on the port: no false "taken"."""
+    port = _free_port()
+    first = grade(ROOT / "homework" / "hw1", world, tmp_path, port=port)
+    again = grade(ROOT / "homework" / "hw1", world, tmp_path, port=port)
+    assert first.returncode == 0 and again.returncode == 0, again.stderr[-2000:]
+    assert first.stdout.splitlines()[-1] == again.stdout.splitlines()[-1]
+    how_to_run = (tmp_path / "report" / "REPORT.md").read_text()
+    assert f"sim world --out {os.path.relpath(world, ROOT)} --seed 7 --tracks 2000 --users 500" in how_to_run
+    assert "--world-seed 7 --episodes 150 --train-episodes 250 --seed 31337" in how_to_run
+
+
+def test_a_world_of_another_seed_is_refused_before_any_traffic(world, tmp_path):
+    result = grade(ROOT / "homework" / "hw1", world, tmp_path, "--world-seed", "8")
+    assert result.returncode == 2
+    assert f"{world} holds the world of seed 7, not 8" in result.stderr
 
 
 def grade_altered_starter(tmp_path, old, new):
