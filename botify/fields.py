@@ -26,6 +26,9 @@ PARTIAL_FILE = "PARTIAL"  # written by the demo (and the grader) when the traffi
 
 # Between a launcher and the `botify serve` it starts: set, the service stops once its parent is gone
 EXIT_WITH_PARENT = "BOTIFY_EXIT_WITH_PARENT"
+# ... and the launch's own name, which serve.json repeats: how a launcher knows its service (in a sandbox
+# the service's pid is another number)
+LAUNCH_ID = "BOTIFY_LAUNCH_ID"
 
 # Public catalog (data/catalog/tracks.jsonl)
 ARTIST = "artist"

@@ -25,13 +25,16 @@ fails names the file or command at fault.
 import argparse
 import csv
 import dataclasses
+import importlib.util
 import json
 import os
 import pathlib
 import shutil
+import subprocess
 import sys
 
-from botify.errors import UsageError
+from botify import sandbox
+from botify.errors import ServiceError, UsageError
 from botify.launcher import check_port_free
 from botify.loop import LoopPlan, command, ensure_world, serve_day
 from botify.processes import ProcessGroup
@@ -97,28 +100,41 @@ def run(args):
     recommender = submission / "recommender.py"
     if not recommender.is_file():
         raise UsageError(f"{recommender} is missing: the submission's recommender and EXPERIMENTS go there")
-    _check_submission(recommender, assignment)
     _check_world_seed(args.world, args.world_seed)
     default_work = pathlib.Path("reports") / "grade" / f"{submission.parent.name}-{submission.name}"
     work = (args.work or default_work).resolve()
+    hidden = _hidden(args.world, work)
+    _check_submission(recommender, assignment, hidden)
     check_port_free(args.port)
-    verdict = grade(args, assignment, submission, work)
-    print(f"\n{verdict}")
+    verdict = grade(args, assignment, submission, work, hidden)
+    print(f"\n{verdict}\n{sandbox.isolation()}")
     return 0
 
 
-def _check_submission(recommender, assignment):
-    """Import the submission here first: a broken file fails in one line before any traffic is sent."""
-    from botify.service.plugins import load_plugin
+def _hidden(world, work):
+    """What a submission's code must not see: the hidden world (the source and the grader's copy) and the
+    simulator's package, which would rebuild a world from its seed. Located, never imported."""
+    simulator = importlib.util.find_spec("sim")
+    folders = [world.resolve() / "world", work / "data" / "world", work / "oracle"]
+    return folders + [pathlib.Path(p) for p in (simulator.submodule_search_locations if simulator else [])]
 
-    names = load_plugin(recommender)
+
+def _check_submission(recommender, assignment, hidden):
+    """Import the submission first, in the sandbox: a broken file fails in one line before any traffic."""
+    argv = [sys.executable, "-m", "botify.service.plugins", recommender]
+    checked = subprocess.run(sandbox.wrap(argv, hidden), capture_output=True, text=True)
+    if checked.returncode != 0:
+        lines = checked.stderr.strip().splitlines() or [f"exit code {checked.returncode}"]
+        raise UsageError(lines[-1])
+    names = json.loads(checked.stdout.strip().splitlines()[-1])
     if assignment.experiment not in names:
         raise UsageError(f"{recommender} registers {', '.join(names)}, "
                          f"not the assignment's {assignment.experiment}")
 
 
-def grade(args, assignment, submission, work):
-    """Every step of the grading; returns the verdict line."""
+def grade(args, assignment, submission, work, hidden):
+    """Every step of the grading; returns the verdict line. The submission's code (its train.py, its
+    recommender in the service) runs in the sandbox, without the ``hidden`` folders."""
     plan = LoopPlan(data=work / "data", logs=work / "log", reports=work, port=args.port,
                     episodes=args.episodes, seed=args.seed)
     with ProcessGroup() as processes:
@@ -129,9 +145,9 @@ def grade(args, assignment, submission, work):
         for step in assignment.prepare:
             arguments = [part.format(logs=train_logs, data=plan.data, epochs=epochs) for part in step]
             command(processes, "botify", *arguments)
-        _train_submission(processes, submission, train_logs, plan.data, args.smoke)
+        _train_submission(processes, submission, train_logs, plan.data, args.smoke, hidden)
         ab_logs = serve_day(processes, plan, assignment.experiment, day=2,
-                            plugins=[submission / "recommender.py"])
+                            plugins=[submission / "recommender.py"], hidden=hidden)
         report = (args.report or submission / "report").resolve()
         command(processes, "botify", "report", "--logs", ab_logs, "--experiment", assignment.experiment,
                 "--out", report)
@@ -161,16 +177,26 @@ def _fresh_world(processes, args, data):
         shutil.copytree(source / part, data / part)
 
 
-def _train_submission(processes, submission, logs, data, smoke):
+def _train_submission(processes, submission, logs, data, smoke, hidden):
+    """The submission's train.py, in the sandbox: it reads the logs and writes only DATA/artifacts/."""
     script = submission / "train.py"
-    if script.is_file():
-        command(processes, sys.executable, script, "--logs", logs, "--data", data,
-                *(["--smoke"] if smoke else []))
+    if not script.is_file():
+        return
+    argv = [sys.executable, script, "--logs", logs, "--data", data, *(["--smoke"] if smoke else [])]
+    scratch = data.parent / "train-tmp"
+    for folder in (data / "artifacts", scratch):
+        folder.mkdir(parents=True, exist_ok=True)
+    print("$", " ".join(["python", *map(str, argv[1:])]), flush=True)
+    code = processes.run(*sandbox.wrap(argv, hidden, writable=[data / "artifacts"], tmp=scratch))
+    shutil.rmtree(scratch, ignore_errors=True)
+    if code != 0:
+        raise ServiceError(f"{script} failed with exit code {code} (its output is above)")
 
 
 def _oracle_time(processes, plan, work):
     """Mean session time of the oracle agent on the same world, seed and day: the ceiling."""
-    episodes = work / "oracle.csv"
+    episodes = work / "oracle" / "episodes.csv"  # the ceiling's folder is hidden from submissions
+    episodes.parent.mkdir(parents=True, exist_ok=True)
     command(processes, "sim", "run", "--world", plan.data, "--agent", "oracle", "--episodes", plan.episodes,
             "--seed", plan.seed, "--first-day", 2, "--quiet", "--csv", episodes)
     with open(episodes) as file:
@@ -214,7 +240,7 @@ def _conclude(assignment, submission, logs, report, args, oracle, world):
     values = {"title": assignment.title, "experiment": assignment.experiment, "recommender": mine,
               "baseline": base,
               "verdict": verdict, "ceiling": ceiling, "effects_table": format_table(table),
-              "command": _command(args, assignment, submission, world)}
+              "command": _command(args, assignment, submission, world), "isolation": sandbox.isolation()}
     template = (assignment.folder / "report_template.md").read_text()
     for key, value in values.items():
         template = template.replace("{{" + key + "}}", value)

@@ -5,28 +5,33 @@ the benchmarks and the tests.
         ...  # send traffic to service.url
 
 A service counts as started when it serves: ``<data>/run/serve.json`` names
-its master process (written once every worker listens) and ``/health`` says
+this launch (written once every worker listens) and ``/health`` says
 ``serving`` (perhaps "degraded": an arm without its data still answers). It
 runs in a session of its own, so stopping it stops its workers and Redis with
 it, and it watches the process that started it: when that one is gone (a
 killed notebook kernel), the service stops by itself. Its output goes to
-``<log_dir>/serve.log``.
+``<log_dir>/serve.log``. With ``hidden`` folders it runs in a sandbox
+(``botify.sandbox``): how the grader serves a submission's code.
 """
 
 import atexit
 import json
 import os
 import pathlib
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
+import uuid
 
+from botify import sandbox
 from botify.errors import ServiceError
-from botify.fields import EXIT_WITH_PARENT
+from botify.fields import EXIT_WITH_PARENT, LAUNCH_ID
 from botify.processes import stop_process
 from botify.service.discovery import serve_file
 
@@ -35,12 +40,13 @@ _running = []  # started by this process and not stopped yet; stopped at exit
 
 
 class ServeProcess:
-    """A running ``botify serve``: ``url``, ``redis_url``, ``experiment``, ``data``, ``log_dir``, ``process``
-    and the ``command`` line that started it."""
+    """A running ``botify serve``: ``url``, ``redis_url``, ``experiment``, ``data``, ``log_dir``, ``process``,
+    the ``command`` line that started it and whether it runs in a sandbox (``sandboxed``)."""
 
-    def __init__(self, process, command, experiment, data, log_dir):
+    def __init__(self, process, command, experiment, data, log_dir, launch, scratch=None):
         self.process, self.command, self.experiment = process, command, experiment
-        self.data, self.log_dir = data, log_dir
+        self.data, self.log_dir, self.launch, self.scratch = data, log_dir, launch, scratch
+        self.sandboxed = scratch is not None and sandbox.available()
         self.url = self.redis_url = None
 
     @property
@@ -69,6 +75,10 @@ class ServeProcess:
     def stop(self, sig=signal.SIGTERM, timeout=30):
         """Send ``sig`` to the master (it stops its workers and Redis), wait; returns its exit code."""
         code = stop_process(self.process, timeout, sig)
+        if _announced(self).get("launch") == self.launch:  # a sandbox's end kills it before it tidies up
+            serve_file(self.data).unlink(missing_ok=True)
+        if self.scratch:
+            shutil.rmtree(self.scratch, ignore_errors=True)
         if self in _running:
             _running.remove(self)
         return code
@@ -85,11 +95,13 @@ class ServeProcess:
 
 
 def start_serve(data="data", experiment="AA", *, log_dir, port=0, host="127.0.0.1", workers=2, redis_url=None,
-                plugins=(), env=None, timeout=120):
+                plugins=(), env=None, hidden=(), timeout=120):
     """Start ``botify serve`` and return it once it serves; a ServiceError with the end of its output if not.
 
     ``port=0`` takes any free port; ``env`` adds variables to its environment
-    (a value of None removes one, e.g. ``{"REDIS_URL": None}``).
+    (a value of None removes one, e.g. ``{"REDIS_URL": None}``). With ``hidden``
+    folders, it runs in a sandbox where they are empty and only its log, its
+    ``<data>/run`` and a temporary folder can be written.
     """
     data, log_dir = pathlib.Path(data), pathlib.Path(log_dir)
     if port:
@@ -101,13 +113,19 @@ def start_serve(data="data", experiment="AA", *, log_dir, port=0, host="127.0.0.
         command += ["--plugin", plugin]
     if redis_url:
         command += ["--redis-url", redis_url]
-    environment = {**os.environ, EXIT_WITH_PARENT: "1", **(env or {})}
+    launch = uuid.uuid4().hex
+    environment = {**os.environ, EXIT_WITH_PARENT: "1", LAUNCH_ID: launch, **(env or {})}
     environment = {key: value for key, value in environment.items() if value is not None}
-    command = [str(part) for part in command]
+    command, scratch = [str(part) for part in command], None
+    walled = command
+    if hidden:
+        run, scratch = data / "run", tempfile.mkdtemp(prefix="botify-sandbox-")
+        run.mkdir(parents=True, exist_ok=True)
+        walled = sandbox.wrap(command, hidden=hidden, writable=[log_dir, run], tmp=scratch)
     with open(log_dir / "serve.log", "a") as output:
-        process = subprocess.Popen(command, stdout=output, stderr=output, env=environment,
+        process = subprocess.Popen(walled, stdout=output, stderr=output, env=environment,
                                    start_new_session=True)
-    service = ServeProcess(process, command, experiment, data, log_dir)
+    service = ServeProcess(process, command, experiment, data, log_dir, launch, scratch)
     _running.append(service)
     try:
         _wait_until_serving(service, timeout)
@@ -152,7 +170,7 @@ def check_port_free(port, host="127.0.0.1"):
 
 
 def _wait_until_serving(service, timeout):
-    """The one readiness rule: serve.json names this master, then /health says it answers /next."""
+    """The one readiness rule: serve.json names this launch, then /health says it answers /next."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if not service.running:
@@ -160,7 +178,7 @@ def _wait_until_serving(service, timeout):
             raise ServiceError(f"botify serve exited with code {code}:\n{_tail(service)}")
         if service.url is None:
             found = _announced(service)
-            if found.get("pid") == service.process.pid:
+            if found.get("launch") == service.launch:
                 service.url, service.redis_url = found["url"], found["redis_url"]
         if service.url is not None and _serving(service):
             return

@@ -59,16 +59,18 @@ def ensure_world(data="data", seed=31337, tracks=None, users=None, processes=Non
     return json.loads(manifest.read_text())
 
 
-def serve_day(processes, plan, experiment, day, uploads=None, plugins=()):
+def serve_day(processes, plan, experiment, day, uploads=None, plugins=(), hidden=()):
     """Serve ``experiment`` (after uploading {name: artifact file}) for a day of traffic; returns its log.
 
-    ``plugins`` are files for ``botify serve --plugin`` (a homework submission).
+    ``plugins`` are files for ``botify serve --plugin`` (a homework submission); with ``hidden`` folders
+    the service runs in a sandbox where they are empty (``botify.sandbox``).
     """
     log_dir = plan.day_logs(day, experiment)
     shutil.rmtree(log_dir, ignore_errors=True)
     with start_serve(plan.data, experiment, log_dir=log_dir, port=plan.port, workers=plan.workers,
-                     plugins=plugins) as service:
-        print("$", " ".join(["botify", *service.command[1:]]), flush=True)
+                     plugins=plugins, hidden=hidden) as service:
+        walls = "   # in a sandbox without: " + ", ".join(map(str, hidden)) if service.sandboxed else ""
+        print("$", " ".join(["botify", *service.command[1:]]) + walls, flush=True)
         print(f"  serving at {service.url}; its output goes to {log_dir / 'serve.log'}", flush=True)
         for name, artifact in (uploads or {}).items():
             command(processes, "botify", "upload", artifact, "--name", name, "--data", plan.data)

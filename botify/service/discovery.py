@@ -13,12 +13,14 @@ def serve_file(data):
     return pathlib.Path(data) / "run" / "serve.json"
 
 
-def announce(data, url, redis_url, pid):
-    """Write atomically (temp file + rename) so a reader never sees half a file."""
+def announce(data, url, redis_url, pid, launch=None):
+    """Write atomically (temp file + rename) so a reader never sees half a file. ``launch`` is the name
+    its launcher gave this run, if any (``botify.launcher``)."""
     path = serve_file(data)
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_suffix(f".{pid}.tmp")
-    temporary.write_text(json.dumps({"url": url, "redis_url": redis_url, "pid": pid}) + "\n")
+    found = {"url": url, "redis_url": redis_url, "pid": pid, "launch": launch}
+    temporary.write_text(json.dumps(found) + "\n")
     os.replace(temporary, path)
 
 

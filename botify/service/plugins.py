@@ -52,3 +52,22 @@ def _where(error, path):
               if pathlib.Path(frame.filename) == path]
     line = f"line {frames[-1].lineno}: " if frames else ""
     return f"{line}{type(error).__name__}: {error}"
+
+
+def main(argv=None):
+    """``python -m botify.service.plugins FILE``: import FILE as ``botify serve --plugin`` would and print its
+    experiments' names as JSON; exit 2 with one line if it does not import. The grader runs this in its
+    sandbox, so a submission's code never runs outside one."""
+    import json
+
+    try:
+        names = load_plugin((sys.argv[1:] if argv is None else argv)[0])
+    except ExperimentError as error:
+        print(error, file=sys.stderr)
+        return 2
+    print(json.dumps(names))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

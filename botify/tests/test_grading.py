@@ -8,6 +8,8 @@ import sys
 
 import pytest
 
+from botify import sandbox
+
 pytestmark = pytest.mark.slow
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
@@ -36,13 +38,15 @@ def grade(submission, world, tmp_path, *extra, port=None):
 def test_the_starter_is_graded_with_a_report_and_a_verdict(assignment, world, tmp_path):
     result = grade(ROOT / "homework" / assignment, world, tmp_path)
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
-    verdict = result.stdout.strip().splitlines()[-1]
+    *_, verdict, isolation = result.stdout.strip().splitlines()
+    assert isolation == sandbox.isolation()
     assert verdict.startswith(f"{assignment.upper()}: ") and " on mean_time_per_session: " in verdict
     assert ("BEATS" in verdict) != ("does NOT beat" in verdict)
     report = tmp_path / "report"
     assert (report / "effects.png").read_bytes()[:4] == b"\x89PNG"
     filled = (report / "REPORT.md").read_text()
     assert verdict in filled and "{{" not in filled and "mean_time_per_session" in filled
+    assert f"Isolation: {isolation}." in filled
 
 
 def test_grading_again_at_once_on_the_same_port_works_and_the_report_names_the_world(world, tmp_path):
@@ -51,7 +55,7 @@ def test_grading_again_at_once_on_the_same_port_works_and_the_report_names_the_w
     first = grade(ROOT / "homework" / "hw1", world, tmp_path, port=port)
     again = grade(ROOT / "homework" / "hw1", world, tmp_path, port=port)
     assert first.returncode == 0 and again.returncode == 0, again.stderr[-2000:]
-    assert first.stdout.splitlines()[-1] == again.stdout.splitlines()[-1]
+    assert first.stdout.splitlines()[-2:] == again.stdout.splitlines()[-2:]
     how_to_run = (tmp_path / "report" / "REPORT.md").read_text()
     assert f"sim world --out {os.path.relpath(world, ROOT)} --seed 7 --tracks 2000 --users 500" in how_to_run
     assert "--world-seed 7 --episodes 150 --train-episodes 250 --seed 31337" in how_to_run
@@ -61,6 +65,31 @@ def test_a_world_of_another_seed_is_refused_before_any_traffic(world, tmp_path):
     result = grade(ROOT / "homework" / "hw1", world, tmp_path, "--world-seed", "8")
     assert result.returncode == 2
     assert f"{world} holds the world of seed 7, not 8" in result.stderr
+
+
+def test_a_submission_sees_neither_the_hidden_world_nor_the_simulator(world, tmp_path):
+    """Its train.py and its recommender (in the service) each try every route to the world and to sim.
+    (Worlds of other runs may lie around the disk; the one being graded must not be among them.)"""
+    if not sandbox.available():
+        pytest.skip("bubblewrap cannot make a sandbox here (make setup-sandbox; Linux only)")
+    cheats = ROOT / "botify" / "tests" / "cheats"
+    result = grade(cheats, world, tmp_path, "--assignment", ROOT / "homework" / "hw1")
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip().splitlines()[-1] == sandbox.SANDBOXED
+    copy = tmp_path / "work" / "data"
+    graded = {str(world / "world" / "manifest.json"), str(copy / "world" / "manifest.json")}
+    serve_log = next((tmp_path / "work" / "log").glob("day2-*/serve.log")).read_text()
+    for tried in (result.stderr, serve_log):  # train.py, then the recommender in botify serve
+        lines = dict(line[len("cheat: "):].split(": ", 1) for line in tried.splitlines()
+                     if line.startswith("cheat: "))
+        assert list(lines) == ["data folder", "other processes", "disk search", "import sim"], tried[-3000:]
+        read = {path for outcome in lines.values() if outcome.startswith("READ ")
+                for path in outcome.split()[1:]}
+        assert read & graded == set() and lines["import sim"].startswith("refused"), lines
+    unsandboxed = subprocess.run([sys.executable, cheats / "train.py", "--logs", tmp_path, "--data", copy],
+                                 capture_output=True, text=True, timeout=120)
+    assert "cheat: data folder: READ" in unsandboxed.stderr  # the same tries do find it outside the sandbox
+    assert "cheat: import sim: READ" in unsandboxed.stderr
 
 
 def grade_altered_starter(tmp_path, old, new):

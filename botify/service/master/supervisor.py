@@ -16,7 +16,7 @@ import threading
 import time
 
 from botify.errors import ServiceError
-from botify.fields import EXIT_WITH_PARENT
+from botify.fields import EXIT_WITH_PARENT, LAUNCH_ID
 from botify.service import registry
 from botify.service.app import create_app
 from botify.service.arm_artifacts import arm_artifacts
@@ -123,7 +123,7 @@ class Supervisor:
         deadline = time.monotonic() + timeout
         while self.page.workers_ready() < self.workers and time.monotonic() < deadline:
             time.sleep(0.02)
-        announce(self.data, url, self.redis_url, self.pid)
+        announce(self.data, url, self.redis_url, self.pid, launch=os.environ.get(LAUNCH_ID))
         self.logger.info("botify serves experiment %s at %s (Redis %s)", self.experiment, url, self.redis_url)
 
     def _exit_with_parent(self, every=0.5):

@@ -9,9 +9,9 @@ from botify.service.discovery import announce, find_running, serve_file, withdra
 
 
 def test_state_file_round_trip_and_removal(tmp_path):
-    announce(tmp_path, "http://127.0.0.1:1", "unix:///x.sock", os.getpid())
+    announce(tmp_path, "http://127.0.0.1:1", "unix:///x.sock", os.getpid(), launch="a1")
     assert find_running(tmp_path) == {"url": "http://127.0.0.1:1", "redis_url": "unix:///x.sock",
-                                      "pid": os.getpid()}
+                                      "pid": os.getpid(), "launch": "a1"}
     withdraw(tmp_path, pid=os.getpid() + 1)  # not ours: kept
     assert serve_file(tmp_path).exists()
     withdraw(tmp_path, pid=os.getpid())
