@@ -27,6 +27,7 @@ import csv
 import dataclasses
 import importlib.util
 import json
+import keyword
 import os
 import pathlib
 import shutil
@@ -35,9 +36,10 @@ import sys
 
 from botify import sandbox
 from botify.errors import ServiceError, UsageError
-from botify.launcher import check_port_free
+from botify.launcher import check_port_free, start_serve
 from botify.loop import LoopPlan, command, ensure_world, serve_day
 from botify.processes import ProcessGroup
+from botify.service.recommenders.remote_arm import URL_VARIABLE
 
 METRIC = "mean_time_per_session"
 PUBLIC_SEED = 31337  # the course's world and traffic seed: practice, not grading
@@ -104,9 +106,9 @@ def run(args):
     default_work = pathlib.Path("reports") / "grade" / f"{submission.parent.name}-{submission.name}"
     work = (args.work or default_work).resolve()
     hidden = _hidden(args.world, work)
-    _check_submission(recommender, assignment, hidden)
+    treatment = _check_submission(recommender, assignment, hidden)
     check_port_free(args.port)
-    verdict = grade(args, assignment, submission, work, hidden)
+    verdict = grade(args, assignment, submission, work, hidden, treatment)
     print(f"\n{verdict}\n{sandbox.isolation()}")
     return 0
 
@@ -126,15 +128,24 @@ def _check_submission(recommender, assignment, hidden):
     if checked.returncode != 0:
         lines = checked.stderr.strip().splitlines() or [f"exit code {checked.returncode}"]
         raise UsageError(lines[-1])
-    names = json.loads(checked.stdout.strip().splitlines()[-1])
-    if assignment.experiment not in names:
-        raise UsageError(f"{recommender} registers {', '.join(names)}, "
+    arms = json.loads(checked.stdout.strip().splitlines()[-1])
+    if assignment.experiment not in arms:
+        raise UsageError(f"{recommender} registers {', '.join(arms)}, "
                          f"not the assignment's {assignment.experiment}")
+    declared = arms[assignment.experiment]
+    if len(declared) != 2:
+        raise UsageError(f"{recommender}: {assignment.experiment} must have two arms, the baseline and yours "
+                         f"(it has {len(declared)})")
+    treatment = declared[1]
+    if not treatment.isidentifier() or keyword.iskeyword(treatment) or treatment == assignment.baseline:
+        raise UsageError(f"{recommender}: name your recommender class other than {treatment!r}")
+    return treatment
 
 
-def grade(args, assignment, submission, work, hidden):
+def grade(args, assignment, submission, work, hidden, treatment):
     """Every step of the grading; returns the verdict line. The submission's code (its train.py, its
-    recommender in the service) runs in the sandbox, without the ``hidden`` folders."""
+    recommender ``treatment`` in a service of its own) runs in the sandbox, without the ``hidden`` folders;
+    the A/B day's service serves and logs the assignment's baseline itself and asks the submission's."""
     plan = LoopPlan(data=work / "data", logs=work / "log", reports=work, port=args.port,
                     episodes=args.episodes, seed=args.seed)
     with ProcessGroup() as processes:
@@ -146,8 +157,10 @@ def grade(args, assignment, submission, work, hidden):
             arguments = [part.format(logs=train_logs, data=plan.data, epochs=epochs) for part in step]
             command(processes, "botify", *arguments)
         _train_submission(processes, submission, train_logs, plan.data, args.smoke, hidden)
-        ab_logs = serve_day(processes, plan, assignment.experiment, day=2,
-                            plugins=[submission / "recommender.py"], hidden=hidden)
+        control = _control_plugin(work, assignment, treatment)
+        with _submission_arm(plan, assignment, submission, hidden) as arm:
+            ab_logs = serve_day(processes, plan, assignment.experiment, day=2, plugins=[control],
+                                env={URL_VARIABLE: arm.url})
         report = (args.report or submission / "report").resolve()
         command(processes, "botify", "report", "--logs", ab_logs, "--experiment", assignment.experiment,
                 "--out", report)
@@ -175,6 +188,49 @@ def _fresh_world(processes, args, data):
     shutil.rmtree(data, ignore_errors=True)
     for part in ("catalog", "world"):
         shutil.copytree(source / part, data / part)
+
+
+CONTROL_PLUGIN = '''"""Written by botify grade: {experiment}, the assignment's baseline against the
+submission's recommender, which a service of its own (in the sandbox) answers over HTTP."""
+
+from botify.service.experiment import Experiment
+from botify.service.recommenders.remote_arm import RemoteArm
+from {module} import {baseline}
+
+
+class {treatment}(RemoteArm):
+    """The submission's {treatment}, asked over HTTP."""
+
+
+EXPERIMENTS = [Experiment("{experiment}", {baseline}, {treatment})]
+'''
+
+
+def _control_plugin(work, assignment, treatment):
+    """The A/B day's experiment, built by the grader: the control is always the assignment's baseline."""
+    from botify.service.recommenders import discover
+
+    baseline = discover().get(assignment.baseline)
+    if baseline is None:
+        raise UsageError(f"{assignment.folder}: the baseline {assignment.baseline!r} "
+                         "is not a built-in recommender")
+    path = work / "control_plugin.py"
+    path.write_text(CONTROL_PLUGIN.format(experiment=assignment.experiment, module=baseline.__module__,
+                                          baseline=baseline.__name__, treatment=treatment))
+    return path
+
+
+def _submission_arm(plan, assignment, submission, hidden):
+    """The submission's recommender in a ``botify serve`` of its own: in the sandbox, with its own Redis and a
+    copy of the catalog and artifacts, so it can neither patch the baseline's code nor touch its data."""
+    data = plan.data.parent / "arm-data"
+    shutil.rmtree(data, ignore_errors=True)
+    for part in ("catalog", "artifacts"):
+        shutil.copytree(plan.data / part, data / part)
+    log_dir = plan.day_logs(2, f"{assignment.experiment}-submission")
+    shutil.rmtree(log_dir, ignore_errors=True)
+    return start_serve(data, assignment.experiment, log_dir=log_dir, workers=plan.workers,
+                       plugins=[submission / "recommender.py"], hidden=hidden)
 
 
 def _train_submission(processes, submission, logs, data, smoke, hidden):

@@ -59,16 +59,17 @@ def ensure_world(data="data", seed=31337, tracks=None, users=None, processes=Non
     return json.loads(manifest.read_text())
 
 
-def serve_day(processes, plan, experiment, day, uploads=None, plugins=(), hidden=()):
+def serve_day(processes, plan, experiment, day, uploads=None, plugins=(), hidden=(), env=None):
     """Serve ``experiment`` (after uploading {name: artifact file}) for a day of traffic; returns its log.
 
     ``plugins`` are files for ``botify serve --plugin`` (a homework submission); with ``hidden`` folders
-    the service runs in a sandbox where they are empty (``botify.sandbox``).
+    the service runs in a sandbox where they are empty (``botify.sandbox``); ``env`` adds variables to its
+    environment.
     """
     log_dir = plan.day_logs(day, experiment)
     shutil.rmtree(log_dir, ignore_errors=True)
     with start_serve(plan.data, experiment, log_dir=log_dir, port=plan.port, workers=plan.workers,
-                     plugins=plugins, hidden=hidden) as service:
+                     plugins=plugins, hidden=hidden, env=env) as service:
         walls = "   # in a sandbox without: " + ", ".join(map(str, hidden)) if service.sandboxed else ""
         print("$", " ".join(["botify", *service.command[1:]]) + walls, flush=True)
         print(f"  serving at {service.url}; its output goes to {log_dir / 'serve.log'}", flush=True)

@@ -29,7 +29,7 @@ def next_track(user):
     if answer.fallback:
         _check_data_not_lost()
     _log(fields.NEXT, user, track, listened, started, active.treatments(user), answer)
-    return {fields.USER: user, fields.TRACK: answer.track}
+    return {fields.USER: user, fields.TRACK: answer.track, fields.FALLBACK: answer.fallback}
 
 
 @bp.post("/last/<user>")

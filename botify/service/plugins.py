@@ -56,8 +56,8 @@ def _where(error, path):
 
 def main(argv=None):
     """``python -m botify.service.plugins FILE``: import FILE as ``botify serve --plugin`` would and print its
-    experiments' names as JSON; exit 2 with one line if it does not import. The grader runs this in its
-    sandbox, so a submission's code never runs outside one."""
+    experiments as JSON, {name: [recommender class of each arm]}; exit 2 with one line if it does not import.
+    The grader runs this in its sandbox, so a submission's code never runs outside one."""
     import json
 
     try:
@@ -65,7 +65,8 @@ def main(argv=None):
     except ExperimentError as error:
         print(error, file=sys.stderr)
         return 2
-    print(json.dumps(names))
+    arms = {name: [cls.__name__ for cls in registry.BY_NAME[name].recommenders] for name in names}
+    print(json.dumps(arms))
     return 0
 
 

@@ -1,6 +1,7 @@
 """``botify grade`` on every assignment's starter at smoke size: a report with the PNG and a verdict line;
 a broken submission is one clear error naming its file, and nothing is left running."""
 
+import json
 import os
 import pathlib
 import subprocess
@@ -67,21 +68,23 @@ def test_a_world_of_another_seed_is_refused_before_any_traffic(world, tmp_path):
     assert f"{world} holds the world of seed 7, not 8" in result.stderr
 
 
-def test_a_submission_sees_neither_the_hidden_world_nor_the_simulator(world, tmp_path):
-    """Its train.py and its recommender (in the service) each try every route to the world and to sim.
-    (Worlds of other runs may lie around the disk; the one being graded must not be among them.)"""
+def test_a_cheating_submission_reaches_neither_the_world_nor_sim_nor_the_baseline(world, tmp_path):
+    """``cheats/``: its train.py and its recommender try every route to the hidden world and to sim; in its
+    service it also patches Contextual to play track 0, deletes the contextual lists from Redis, and declares
+    Random as its control. (Worlds of other runs may lie around the disk; the graded one must not be read.)"""
     if not sandbox.available():
         pytest.skip("bubblewrap cannot make a sandbox here (make setup-sandbox; Linux only)")
     cheats = ROOT / "botify" / "tests" / "cheats"
     result = grade(cheats, world, tmp_path, "--assignment", ROOT / "homework" / "hw1")
     assert result.returncode == 0, result.stderr[-2000:]
-    assert result.stdout.strip().splitlines()[-1] == sandbox.SANDBOXED
-    copy = tmp_path / "work" / "data"
+    *_, verdict, isolation = result.stdout.strip().splitlines()
+    assert isolation == sandbox.SANDBOXED and verdict.startswith("HW1: Peeking ")
+
+    copy, logs = tmp_path / "work" / "data", tmp_path / "work" / "log"
     graded = {str(world / "world" / "manifest.json"), str(copy / "world" / "manifest.json")}
-    serve_log = next((tmp_path / "work" / "log").glob("day2-*/serve.log")).read_text()
-    for tried in (result.stderr, serve_log):  # train.py, then the recommender in botify serve
+    for tried in (result.stderr, (logs / "day2-HW1-submission" / "serve.log").read_text()):
         lines = dict(line[len("cheat: "):].split(": ", 1) for line in tried.splitlines()
-                     if line.startswith("cheat: "))
+                     if line.startswith("cheat: "))  # train.py's tries, then the service's
         assert list(lines) == ["data folder", "other processes", "disk search", "import sim"], tried[-3000:]
         read = {path for outcome in lines.values() if outcome.startswith("READ ")
                 for path in outcome.split()[1:]}
@@ -90,6 +93,17 @@ def test_a_submission_sees_neither_the_hidden_world_nor_the_simulator(world, tmp
                                  capture_output=True, text=True, timeout=120)
     assert "cheat: data folder: READ" in unsandboxed.stderr  # the same tries do find it outside the sandbox
     assert "cheat: import sim: READ" in unsandboxed.stderr
+
+    day = logs / "day2-HW1"  # the A/B day's own service, which serves the control and logs both arms
+    described = json.loads((day / "experiments.json").read_text())["experiments"]["HW1"]["treatments"]
+    assert described == {"C": "Contextual", "T1": "Peeking"}  # not the declared Random
+    events = [json.loads(line) for path in day.glob("events*.jsonl")
+              for line in path.read_text().splitlines()]
+    arms = {arm: [e for e in events if e["message"] == "next" and e["experiments"]["HW1"] == arm]
+            for arm in ("C", "T1")}
+    assert len(arms["C"]) > 100 and not any(e["fallback"] for e in arms["C"])  # its lists are all there
+    assert sum(e["recommendation"] == 0 for e in arms["C"]) < len(arms["C"]) / 10  # not the patched track 0
+    assert arms["T1"] and not any(e["fallback"] for e in arms["T1"])  # the submission's service answered
 
 
 def grade_altered_starter(tmp_path, old, new):
