@@ -1,8 +1,12 @@
 """One process's share of a day of listening sessions: ``Simulation``, and the records of a day.
 
-Seeds: process ``p`` on day ``d`` draws users and listens with
-``default_rng([seed, d, p])`` and its agent is seeded from ``[seed, p]``, so
-the same seed and process count give the same sessions. Process ``p`` of
+Seeds: each session has a random stream of its own, ``session_stream(seed,
+day, process, episode)``, which draws its listener, how they listen and
+whether they churn; the agent is seeded from ``[seed, process]``. So the same
+seed and process count give the same sessions, and what one session's
+recommender does never moves another session's draws: in an A/B test the
+control arm meets the same listeners, who listen the same way, whatever the
+treatment (as long as the control itself keeps no state). Process ``p`` of
 ``P`` serves only users ``u % P == p``, so no user is in two sessions at once.
 
 A session whose requests fail even after the remote agent's retries is
@@ -104,8 +108,9 @@ class Simulation:
     def _play(self, result, episodes, on_session):
         from sim.agents.remote import RemoteError
 
-        rng, streak = np.random.default_rng([self.seed, result.day, self.process]), 0
+        streak = 0
         for episode in episodes:
+            rng = session_stream(self.seed, result.day, self.process, episode)
             try:
                 session = play_session(self.model, self.agent, self.population.pick(rng), rng)
             except RemoteError as error:
@@ -119,6 +124,11 @@ class Simulation:
             result.rows.append(row)
             self.population.after_session(session, rng)
             on_session(row)
+
+
+def session_stream(seed, day, process, episode):
+    """The random stream of one session: its listener, their listening and their churn."""
+    return np.random.default_rng([seed, day, process, episode])
 
 
 def split(episodes, processes):

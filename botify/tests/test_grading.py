@@ -50,16 +50,39 @@ def test_the_starter_is_graded_with_a_report_and_a_verdict(assignment, world, tm
     assert f"Isolation: {isolation}." in filled
 
 
-def test_grading_again_at_once_on_the_same_port_works_and_the_report_names_the_world(world, tmp_path):
-    """The first run's closed keep-alive connections linger in TIME_WAIT on the port: no false "taken"."""
+def test_grading_again_at_once_on_the_same_port_gives_the_same_figures_and_names_the_world(world, tmp_path):
+    """The first run's closed keep-alive connections linger in TIME_WAIT on the port: no false "taken".
+    A stateless submission graded twice gives the same figures to the digit (latency aside)."""
     port = _free_port()
-    first = grade(ROOT / "homework" / "hw1", world, tmp_path, port=port)
-    again = grade(ROOT / "homework" / "hw1", world, tmp_path, port=port)
+    first = grade(ROOT / "homework" / "hw1", world, tmp_path / "first", port=port)
+    again = grade(ROOT / "homework" / "hw1", world, tmp_path / "again", port=port)
     assert first.returncode == 0 and again.returncode == 0, again.stderr[-2000:]
     assert first.stdout.splitlines()[-2:] == again.stdout.splitlines()[-2:]
-    how_to_run = (tmp_path / "report" / "REPORT.md").read_text()
+    assert _effects(tmp_path / "first") == _effects(tmp_path / "again")
+    how_to_run = (tmp_path / "again" / "report" / "REPORT.md").read_text()
     assert f"sim world --out {os.path.relpath(world, ROOT)} --seed 7 --tracks 2000 --users 500" in how_to_run
     assert "--world-seed 7 --episodes 150 --train-episodes 250 --seed 31337" in how_to_run
+
+
+def test_the_control_arm_is_the_same_whatever_the_treatment(world, tmp_path):
+    """Each simulated session has its own random stream: another treatment leaves the control's sessions as
+    they were, so submissions are compared with the same control figures."""
+    starter = grade(ROOT / "homework" / "hw1", world, tmp_path / "starter")
+    example = grade(ROOT / "homework" / "examples" / "liked_tracks", world, tmp_path / "example",
+                    "--assignment", str(ROOT / "homework" / "hw1"))
+    assert starter.returncode == 0 and example.returncode == 0, example.stderr[-2000:]
+    starter_effects, example_effects = _effects(tmp_path / "starter"), _effects(tmp_path / "example")
+    assert starter_effects["mean_time_per_session"] != example_effects["mean_time_per_session"]
+    assert ({metric: row[0] for metric, row in starter_effects.items()}
+            == {metric: row[0] for metric, row in example_effects.items()})
+
+
+def _effects(folder):
+    """{metric: (control, treatment, effect, CI)} from the report's effects table, latency left out."""
+    rows = [line.split("|")[1:-1] for line in (folder / "report" / "report.md").read_text().splitlines()
+            if line.startswith("| ") and "| T1 |" in line]
+    return {cells[0].strip(): tuple(cell.strip() for cell in cells[2:6]) for cells in rows
+            if "latency" not in cells[0]}
 
 
 def test_a_world_of_another_seed_is_refused_before_any_traffic(world, tmp_path):

@@ -41,6 +41,28 @@ def test_processes_serve_disjoint_users(world):
     assert {r["user"] % 2 for r in rows[0]} == {0} and {r["user"] % 2 for r in rows[1]} == {1}
 
 
+class _SplitByUser:
+    """An A/B test in miniature: even users get a stateless control, odd users the treatment."""
+
+    def __init__(self, treatment):
+        self.treatment = treatment
+
+    def next(self, user, track, time):
+        return (track + 1) % 3000 if user % 2 == 0 else self.treatment(track)
+
+
+def test_the_control_arm_meets_the_same_sessions_whatever_the_treatment(world):
+    def day_with(treatment):
+        simulation = Simulation(world, "random", seed=5)
+        simulation.agent = _SplitByUser(treatment)
+        return simulation.run_day(1, 0, 200).rows
+
+    short, long_ = day_with(lambda track: track), day_with(lambda track: (track * 7 + 11) % 3000)
+    assert [r["user"] for r in short] == [r["user"] for r in long_]  # each session draws its own listener
+    assert [r["tracks"] for r in short if r["user"] % 2] != [r["tracks"] for r in long_ if r["user"] % 2]
+    assert [r for r in short if r["user"] % 2 == 0] == [r for r in long_ if r["user"] % 2 == 0]
+
+
 def stop_after(count, interrupt=KeyboardInterrupt):
     """An on_session hook that interrupts the day after ``count`` sessions, as Ctrl-C would."""
     seen = []

@@ -10,7 +10,7 @@ the recommender classes, over an embedded Redis loaded as ``botify serve``
 loads it, without HTTP:
 
 - each session ``i`` of a day draws its listener, interest and first track
-  from its own stream ``default_rng([seed, day, i])``, so Contextual and
+  from its own stream, as in ``sim run`` (``sim.simulation.session_stream``), so Contextual and
   LikedTracks meet exactly the same sessions (a paired comparison, far less
   noisy than the A/B test's two halves);
 - only the listeners the HW1 split sends to T1 are played, in the day's
@@ -41,6 +41,7 @@ from botify.service.store import Store
 from sim.config import ListenerConfig
 from sim.listener import ListenerModel
 from sim.population import Population
+from sim.simulation import session_stream
 from sim.world import load_world
 
 HERE = pathlib.Path(__file__).resolve().parent
@@ -91,7 +92,7 @@ class OnlineLoop:
 
     def _play(self, recommender, seed, index):
         """(listener, session time) of one session, played in sim's call order; None for a C listener."""
-        rng = np.random.default_rng([seed, DAY, index])
+        rng = session_stream(seed, DAY, 0, index)
         user = self.population.pick(rng)
         if self.experiment.treatment(user) != "T1":
             return None
