@@ -23,6 +23,7 @@ fails names the file or command at fault.
 """
 
 import argparse
+import contextlib
 import csv
 import dataclasses
 import importlib.util
@@ -33,6 +34,7 @@ import pathlib
 import shutil
 import subprocess
 import sys
+import tempfile
 
 from botify import sandbox
 from botify.errors import ServiceError, UsageError
@@ -124,7 +126,8 @@ def _hidden(world, work):
 def _check_submission(recommender, assignment, hidden):
     """Import the submission first, in the sandbox: a broken file fails in one line before any traffic."""
     argv = [sys.executable, "-m", "botify.service.plugins", recommender]
-    checked = subprocess.run(sandbox.wrap(argv, hidden), capture_output=True, text=True)
+    checked = subprocess.run(sandbox.wrap(argv, hidden, readable=[recommender.parent]), capture_output=True,
+                             text=True)
     if checked.returncode != 0:
         lines = checked.stderr.strip().splitlines() or [f"exit code {checked.returncode}"]
         raise UsageError(lines[-1])
@@ -220,17 +223,24 @@ def _control_plugin(work, assignment, treatment):
     return path
 
 
+@contextlib.contextmanager
 def _submission_arm(plan, assignment, submission, hidden):
-    """The submission's recommender in a ``botify serve`` of its own: in the sandbox, with its own Redis and a
-    copy of the catalog and artifacts, so it can neither patch the baseline's code nor touch its data."""
+    """The submission's recommender in a ``botify serve`` of its own: in the sandbox, without network (it
+    answers on a unix socket), with its own Redis and a copy of the catalog and artifacts, so it can neither
+    patch the baseline's code nor touch its data, nor send the grader's service requests of its own."""
     data = plan.data.parent / "arm-data"
     shutil.rmtree(data, ignore_errors=True)
     for part in ("catalog", "artifacts"):
         shutil.copytree(plan.data / part, data / part)
     log_dir = plan.day_logs(2, f"{assignment.experiment}-submission")
     shutil.rmtree(log_dir, ignore_errors=True)
-    return start_serve(data, assignment.experiment, log_dir=log_dir, workers=plan.workers,
-                       plugins=[submission / "recommender.py"], hidden=hidden)
+    sockets = pathlib.Path(tempfile.mkdtemp(prefix="botify-arm-"))  # short: a socket path has 107 bytes
+    try:
+        with start_serve(data, assignment.experiment, log_dir=log_dir, socket_path=sockets / "arm.sock",
+                         workers=plan.workers, plugins=[submission / "recommender.py"], hidden=hidden) as arm:
+            yield arm
+    finally:
+        shutil.rmtree(sockets, ignore_errors=True)
 
 
 def _train_submission(processes, submission, logs, data, smoke, hidden):
@@ -243,7 +253,8 @@ def _train_submission(processes, submission, logs, data, smoke, hidden):
     for folder in (data / "artifacts", scratch):
         folder.mkdir(parents=True, exist_ok=True)
     print("$", " ".join(["python", *map(str, argv[1:])]), flush=True)
-    code = processes.run(*sandbox.wrap(argv, hidden, writable=[data / "artifacts"], tmp=scratch))
+    code = processes.run(*sandbox.wrap(argv, hidden, writable=[data / "artifacts"],
+                                       readable=[submission, logs, data], tmp=scratch))
     shutil.rmtree(scratch, ignore_errors=True)
     if code != 0:
         raise ServiceError(f"{script} failed with exit code {code} (its output is above)")

@@ -25,8 +25,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 import uuid
 
 from botify import sandbox
@@ -34,6 +32,7 @@ from botify.errors import ServiceError
 from botify.fields import EXIT_WITH_PARENT, LAUNCH_ID
 from botify.processes import stop_process
 from botify.service.discovery import serve_file
+from botify.service.unix_http import connection_to, request_json
 
 BOTIFY = str(pathlib.Path(sys.executable).with_name("botify"))
 _running = []  # started by this process and not stopped yet; stopped at exit
@@ -55,11 +54,11 @@ class ServeProcess:
 
     def health(self):
         """The ``/health`` answer as a dict, whatever its status code."""
+        connection = connection_to(self.url)
         try:
-            with urllib.request.urlopen(self.url + "/health", timeout=10) as answer:
-                return json.loads(answer.read())
-        except urllib.error.HTTPError as error:
-            return json.loads(error.read())
+            return request_json(connection, "GET", "/health")[1]
+        finally:
+            connection.close()
 
     def server_log(self):
         """What ``botify serve`` printed: start-up, warnings, reloads, errors."""
@@ -94,20 +93,24 @@ class ServeProcess:
         return f"<botify serve {self.experiment} at {self.url}, {state}, log {self.log_dir}>"
 
 
-def start_serve(data="data", experiment="AA", *, log_dir, port=0, host="127.0.0.1", workers=2, redis_url=None,
-                plugins=(), env=None, hidden=(), timeout=120):
+def start_serve(data="data", experiment="AA", *, log_dir, port=0, host="127.0.0.1", socket_path=None,
+                workers=2, redis_url=None, plugins=(), env=None, hidden=(), readable=(), timeout=120):
     """Start ``botify serve`` and return it once it serves; a ServiceError with the end of its output if not.
 
-    ``port=0`` takes any free port; ``env`` adds variables to its environment
-    (a value of None removes one, e.g. ``{"REDIS_URL": None}``). With ``hidden``
-    folders, it runs in a sandbox where they are empty and only its log, its
-    ``<data>/run`` and a temporary folder can be written.
+    ``port=0`` takes any free port; ``socket_path`` serves on that unix socket
+    instead (its ``url`` is then ``unix:PATH``). ``env`` adds variables to its
+    environment (a value of None removes one, e.g. ``{"REDIS_URL": None}``).
+    With ``hidden`` folders, it runs in a sandbox without network where they
+    are empty, only its log, its ``<data>/run``, the socket's folder and a
+    temporary folder can be written, and of /tmp only the ``readable`` folders
+    and those can be seen (``botify.sandbox``).
     """
     data, log_dir = pathlib.Path(data), pathlib.Path(log_dir)
-    if port:
+    if port and not socket_path:
         check_port_free(port, host)
     log_dir.mkdir(parents=True, exist_ok=True)
-    command = [BOTIFY, "serve", "--data", data, "--host", host, "--port", port, "--workers", workers,
+    address = ["--socket", socket_path] if socket_path else ["--host", host, "--port", port]
+    command = [BOTIFY, "serve", "--data", data, *address, "--workers", workers,
                "--experiment", experiment, "--log-dir", log_dir]
     for plugin in plugins:
         command += ["--plugin", plugin]
@@ -121,7 +124,10 @@ def start_serve(data="data", experiment="AA", *, log_dir, port=0, host="127.0.0.
     if hidden:
         run, scratch = data / "run", tempfile.mkdtemp(prefix="botify-sandbox-")
         run.mkdir(parents=True, exist_ok=True)
-        walled = sandbox.wrap(command, hidden=hidden, writable=[log_dir, run], tmp=scratch)
+        sockets = [pathlib.Path(socket_path).parent] if socket_path else []
+        plugin_folders = [pathlib.Path(plugin).parent for plugin in plugins]
+        walled = sandbox.wrap(command, hidden=hidden, writable=[log_dir, run, *sockets],
+                              readable=[data, *plugin_folders, *readable], tmp=scratch)
     with open(log_dir / "serve.log", "a") as output:
         process = subprocess.Popen(walled, stdout=output, stderr=output, env=environment,
                                    start_new_session=True)

@@ -93,8 +93,9 @@ def test_a_world_of_another_seed_is_refused_before_any_traffic(world, tmp_path):
 
 def test_a_cheating_submission_reaches_neither_the_world_nor_sim_nor_the_baseline(world, tmp_path):
     """``cheats/``: its train.py and its recommender try every route to the hidden world and to sim; in its
-    service it also patches Contextual to play track 0, deletes the contextual lists from Redis, and declares
-    Random as its control. (Worlds of other runs may lie around the disk; the graded one must not be read.)"""
+    service it also patches Contextual to play track 0, deletes the contextual lists from Redis (its own and,
+    if it can reach it, the grader's), posts a made-up listening to the grader's service, and declares Random
+    as its control. (Worlds of other runs may lie around the disk; the graded one must not be read.)"""
     if not sandbox.available():
         pytest.skip("bubblewrap cannot make a sandbox here (make setup-sandbox; Linux only)")
     cheats = ROOT / "botify" / "tests" / "cheats"
@@ -108,10 +109,14 @@ def test_a_cheating_submission_reaches_neither_the_world_nor_sim_nor_the_baselin
     for tried in (result.stderr, (logs / "day2-HW1-submission" / "serve.log").read_text()):
         lines = dict(line[len("cheat: "):].split(": ", 1) for line in tried.splitlines()
                      if line.startswith("cheat: "))  # train.py's tries, then the service's
-        assert list(lines) == ["data folder", "other processes", "disk search", "import sim"], tried[-3000:]
+        routes = ["data folder", "other processes", "disk search", "import sim"]
+        assert list(lines)[:4] == routes, tried[-3000:]
         read = {path for outcome in lines.values() if outcome.startswith("READ ")
                 for path in outcome.split()[1:]}
         assert read & graded == set() and lines["import sim"].startswith("refused"), lines
+    served = (logs / "day2-HW1-submission" / "serve.log").read_text()
+    assert "cheat: grader service: refused (64512 tried)" in served, served[-3000:]  # every port, no answer
+    assert "cheat: grader redis: refused (" in served, served[-3000:]
     unsandboxed = subprocess.run([sys.executable, cheats / "train.py", "--logs", tmp_path, "--data", copy],
                                  capture_output=True, text=True, timeout=120)
     assert "cheat: data folder: READ" in unsandboxed.stderr  # the same tries do find it outside the sandbox

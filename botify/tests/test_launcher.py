@@ -8,6 +8,7 @@ import requests
 
 from botify.errors import ServiceError
 from botify.launcher import check_port_free, running_services, start_serve
+from botify.service.unix_http import connection_to, request_json
 from botify.tests.test_processes import gone
 
 
@@ -59,3 +60,25 @@ def test_a_started_service_serves_at_once_and_stops_with_everything_it_started(d
     assert gone(service.process.pid)
     assert service not in running_services()
     assert "botify serves experiment STICKY_ARTIST" in service.server_log()
+
+
+@pytest.mark.slow
+def test_a_service_on_a_unix_socket_answers_there_and_removes_it_when_stopped(data_dir, tmp_path):
+    """How the grader reaches a sandboxed arm that has no network: HTTP over ``botify serve --socket``."""
+    path = tmp_path / "arm.sock"
+    with start_serve(data_dir, "STICKY_ARTIST", log_dir=tmp_path / "log", socket_path=path,
+                     env={"REDIS_URL": None}) as service:
+        assert service.url == f"unix:{path}"
+        connection = connection_to(service.url)
+        status, answer = request_json(connection, "POST", "/next/7", {"track": 3, "time": 0.5})
+        assert status == 200 and isinstance(answer["track"], int), answer
+        status, answer = request_json(connection, "POST", "/next/7", {"track": 3, "time": 5})
+        assert status == 400 and "time must be a number in [0, 1]" in answer["error"], answer
+        connection.close()
+        assert service.health()["serving"] is True
+    assert not path.exists()
+
+
+def test_a_socket_path_too_long_for_the_kernel_is_one_clear_error(data_dir, tmp_path):
+    with pytest.raises(ServiceError, match="a unix socket path has at most 107 bytes"):
+        start_serve(data_dir, log_dir=tmp_path / "log", socket_path=tmp_path / ("s" * 120))

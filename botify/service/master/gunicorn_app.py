@@ -43,21 +43,27 @@ def listen(host, port, backlog=2048):
     return sock
 
 
+def tcp_bind(host, port):
+    """gunicorn's name for a TCP address."""
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+
+
 class GunicornApp(BaseApplication):
-    """Serves an already built WSGI app; every worker binds (host, port) with ``SO_REUSEPORT``.
+    """Serves an already built WSGI app on ``bind``: a TCP address (``tcp_bind``), which every worker binds
+    with ``SO_REUSEPORT``, or ``unix:PATH``, a unix socket the master binds and the workers share.
 
     ``page`` (a SharedPage) learns which workers booted; ``when_ready`` runs
     in the master once gunicorn listens. ``stopped_by`` is the signal that
     stopped the server (None if it stopped for another reason).
     """
 
-    def __init__(self, app, host, port, workers, page=None, when_ready=None, threads=4):
+    def __init__(self, app, bind, workers, page=None, when_ready=None, threads=4):
         self.application = app
         self.page = page
         self.stopped_by = None
         self.options = {
-            "bind": [f"[{host}]:{port}" if ":" in host else f"{host}:{port}"],
-            "reuse_port": True,
+            "bind": [bind],
+            "reuse_port": not bind.startswith("unix:"),
             "workers": workers,
             "worker_class": "gthread",  # threads + keep-alive: ~2.5x the throughput of sync workers here
             "threads": threads,

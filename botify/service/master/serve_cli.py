@@ -12,12 +12,16 @@ from botify.errors import UsageError
 from botify.service import registry
 from botify.service.plugins import load_plugin
 
+MAX_SOCKET_PATH = 107  # sun_path holds 108 bytes, the last one a NUL
+
 
 def configure(parser):
     parser.add_argument("--data", default="data",
                         help="data folder with catalog/ and artifacts/ (default: data)")
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
     parser.add_argument("--port", type=int, default=5000, help="port, 0 for any free one (default: 5000)")
+    parser.add_argument("--socket", metavar="PATH",
+                        help="listen on this unix socket instead of --host/--port (for a sandbox)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes (default: 2)")
     parser.add_argument("--redis-url", help="external Redis (default: $REDIS_URL, else an embedded Redis)")
     parser.add_argument(
@@ -42,6 +46,7 @@ def run(args):
         redis_url=args.redis_url or os.environ.get("REDIS_URL"),
         experiment=args.experiment,
         log_dir=pathlib.Path(args.log_dir),
+        socket=args.socket,
     )
     return supervisor.run()
 
@@ -55,6 +60,8 @@ def _check(args):
         raise UsageError("--workers must be at least 1")
     if not 0 <= args.port <= 65535:
         raise UsageError("--port must be in 0..65535")
+    if args.socket and len(os.fsencode(args.socket)) > MAX_SOCKET_PATH:
+        raise UsageError(f"--socket {args.socket}: a unix socket path has at most {MAX_SOCKET_PATH} bytes")
     catalog = pathlib.Path(args.data) / "catalog" / "tracks.jsonl"
     if not catalog.is_file():
         raise UsageError(f"catalog not found: {catalog} (create a world first: sim world --out {args.data})")

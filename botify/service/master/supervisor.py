@@ -24,7 +24,7 @@ from botify.service.discovery import announce, find_running, withdraw
 from botify.service.loading.data_folder import eviction_problem, load_data_folder
 from botify.service.master.description import write_description
 from botify.service.master.embedded_redis import EmbeddedRedis
-from botify.service.master.gunicorn_app import GunicornApp, listen
+from botify.service.master.gunicorn_app import GunicornApp, listen, tcp_bind
 from botify.service.master.redis_watch import RedisWatch
 from botify.service.shared_page import READY, SharedPage
 from botify.service.store import UNAVAILABLE, connect
@@ -34,8 +34,8 @@ FIRST_GENERATION = 1
 
 
 class Supervisor:
-    def __init__(self, data, host, port, workers, redis_url, experiment, log_dir):
-        self.data, self.host, self.port, self.workers = data, host, port, workers
+    def __init__(self, data, host, port, workers, redis_url, experiment, log_dir, socket=None):
+        self.data, self.host, self.port, self.workers, self.socket = data, host, port, workers, socket
         self.redis_url, self.experiment, self.log_dir = redis_url, experiment, log_dir
         self.logger = _logger()
         self.pid = os.getpid()
@@ -58,7 +58,8 @@ class Supervisor:
                 self._cleanup()
 
     def _serve(self):
-        self.sock = listen(self.host, self.port)  # holds the port while loading
+        if self.socket is None:
+            self.sock = listen(self.host, self.port)  # holds the port while loading
         self._start_redis()
         size, loaded = self._load()
         app = create_app({"REDIS_URL": self.redis_url, "LOG_DIR": str(self.log_dir),
@@ -66,11 +67,15 @@ class Supervisor:
                           "SHARED_PAGE": self.page, "WORKERS": self.workers})
         self._describe(loaded, app.config["SEED"])
         self.page.publish(READY, generation=FIRST_GENERATION, catalog_size=size)
-        url = f"http://{self.host}:{self.sock.getsockname()[1]}"
-        server = GunicornApp(app, self.host, self.sock.getsockname()[1], self.workers, page=self.page,
-                        when_ready=lambda: self._when_gunicorn_listens(url))
-        self.sock.close()  # the workers bind their own SO_REUSEPORT sockets now
-        self.sock = None
+        if self.socket is None:
+            port = self.sock.getsockname()[1]
+            bind, url = tcp_bind(self.host, port), f"http://{self.host}:{port}"
+            self.sock.close()  # the workers bind their own SO_REUSEPORT sockets now
+            self.sock = None
+        else:
+            bind = url = f"unix:{self.socket}"
+        server = GunicornApp(app, bind, self.workers, page=self.page,
+                             when_ready=lambda: self._when_gunicorn_listens(url))
         try:
             server.run()
         except SystemExit:

@@ -5,7 +5,8 @@ logs the baseline: the submission's recommender runs in a service of its own
 (in a sandbox, with its own Redis), and this service asks it, for each
 listener of the arm, what to play next (``POST /next``) and tells it when the
 session ends (``POST /last``). Its address is the environment variable
-``BOTIFY_REMOTE_ARM_URL``. An answer the remote could not give (unreachable,
+``BOTIFY_REMOTE_ARM_URL``: ``unix:PATH`` for a service on a unix socket (the
+grader's sandbox has no network), or ``http://host:port``. An answer the remote could not give (unreachable,
 an error, a track outside the catalog) is a fallback here and logged as one,
 so a failing remote counts against its arm.
 """
@@ -13,9 +14,8 @@ so a failing remote counts against its arm.
 import os
 import threading
 
-import requests
-
 from botify.service.recommenders.base import Recommender
+from botify.service.unix_http import connection_to, request_json
 
 URL_VARIABLE = "BOTIFY_REMOTE_ARM_URL"
 TIMEOUT = 5.0  # seconds; the simulator's own requests wait longer
@@ -27,7 +27,7 @@ class RemoteArm(Recommender):
     def __init__(self, store, seed=None):
         super().__init__(store, seed)
         self.url = os.environ.get(URL_VARIABLE, "").rstrip("/")
-        self._sessions = threading.local()  # one keep-alive connection pool per thread
+        self._connections = threading.local()  # one keep-alive connection per thread
 
     def recommend_next(self, user: int, prev_track: int, prev_track_time: float) -> int:
         answer = self._post("next", user, prev_track, prev_track_time)
@@ -43,11 +43,11 @@ class RemoteArm(Recommender):
         """The remote's JSON answer, or None when there is no remote or it failed."""
         if not self.url:
             return None
-        session = getattr(self._sessions, "session", None) or requests.Session()
-        self._sessions.session = session
+        connection = getattr(self._connections, "connection", None) or connection_to(self.url, TIMEOUT)
+        self._connections.connection = connection
         try:
-            answer = session.post(f"{self.url}/{endpoint}/{user}", json={"track": track, "time": time},
-                                  timeout=TIMEOUT)
-            return answer.json() if answer.status_code == 200 else None
-        except (requests.RequestException, ValueError):
+            status, answer = request_json(connection, "POST", f"/{endpoint}/{user}",
+                                          {"track": track, "time": time})
+        except (OSError, ValueError):
             return None
+        return answer if status == 200 and isinstance(answer, dict) else None

@@ -1,6 +1,7 @@
 """A cheating hw1 submission. In the service it looks for the hidden world and the simulator, patches the
-baseline's class so that it always plays track 0, deletes the baseline's lists from Redis, and declares a
-weak control (Random) for its experiment."""
+baseline's class so that it always plays track 0, deletes the baseline's lists from Redis (its own, then
+the grader's, if it can reach it), posts made-up sessions to the grader's service, and declares a weak
+control (Random) for its experiment."""
 
 import importlib.util
 import pathlib
@@ -20,9 +21,14 @@ if "--data" in sys.argv:  # in botify serve (not in the grader's import check)
 
 
 class Peeking(Recommender):
+    tried = False
+
     def recommend_next(self, user: int, prev_track: int, prev_track_time: float) -> int:
         for key in self.store.redis.scan_iter("artifact:contextual*"):
             self.store.redis.delete(key)
+        if not Peeking.tried and "--data" in sys.argv:  # the grader's service runs by now
+            Peeking.tried = True
+            peek.try_the_grader(sys.argv[sys.argv.index("--data") + 1])
         return self.random_track()
 
 
