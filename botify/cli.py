@@ -18,6 +18,7 @@ COMMANDS = {
     "train": ("botify.training.train_cli", "train a model on the event logs and export top lists"),
     "demo": ("botify.demo", "run the whole course loop: world, traffic, training, A/B day, report"),
     "grade": ("botify.grading", "grade a homework submission: train, serve it against its baseline, report"),
+    "grade-class": ("botify.class_grading", "grade a class on hidden seeds: every submission, a leaderboard"),
 }
 
 

@@ -10,14 +10,19 @@ it writes its artifacts into ``DATA/artifacts/``). The assignment folder holds
 ``assignment.json`` and ``report_template.md``. The grader, on a private copy
 of the world:
 
-1. serves the assignment's training-day experiment and sends a day of traffic;
-2. builds the baseline's artifacts and runs the submission's ``train.py`` on those logs;
-3. serves the submission's experiment (``botify serve --plugin recommender.py``)
-   on a fresh service and sends ``--episodes`` sessions at a fixed seed;
-4. runs ``botify report`` into ``<submission>/report/`` and fills the template;
+1. prepares the day (shared by every submission of a class, ``--day``):
+   serves the assignment's training-day experiment for a day of traffic,
+   builds the baseline's artifacts, serves the baseline alone on the A/B
+   day's seed (the reference run) and, with ``--oracle``, runs the oracle;
+2. runs the submission's ``train.py`` on the training day's logs, in a sandbox;
+3. serves the A/B day: the assignment's baseline against the submission's
+   recommender, which a sandboxed service of its own answers;
+4. runs ``botify report`` into ``<submission>/report/`` and fills the template
+   (the hand-written Abstract and Details of a REPORT.md there are kept);
 5. prints whether the submission beat the baseline significantly on
-   mean_time_per_session, and by how much; with ``--oracle``, also each arm's
-   mean session time as a share of the oracle listener-aware agent's.
+   mean_time_per_session, and by how much, and writes ``grade.json``. The
+   grade is void when the control arm's mean falls outside the reference
+   run's interval, or the submission declares another control.
 It stops everything it started, also on Ctrl-C or a failed step; a step that
 fails names the file or command at fault.
 """
@@ -38,6 +43,7 @@ import tempfile
 
 from botify import sandbox
 from botify.errors import ServiceError, UsageError
+from botify.fields import CONTROL, TREATMENT
 from botify.launcher import check_port_free, start_serve
 from botify.loop import LoopPlan, command, ensure_world, serve_day
 from botify.processes import ProcessGroup
@@ -76,6 +82,8 @@ def configure(parser):
     parser.add_argument("--oracle", action="store_true", help="also run the oracle agent for the ceiling")
     parser.add_argument("--smoke", action="store_true",
                         help="tiny training (passed on to train.py): for tests")
+    parser.add_argument("--day", type=pathlib.Path,
+                        help="a day prepared by botify grade-class (its seeds and sizes replace the options)")
 
 
 @dataclasses.dataclass
@@ -104,22 +112,35 @@ def run(args):
     recommender = submission / "recommender.py"
     if not recommender.is_file():
         raise UsageError(f"{recommender} is missing: the submission's recommender and EXPERIMENTS go there")
-    _check_world_seed(args.world, args.world_seed)
+    day = PreparedDay.read(args.day.resolve()) if args.day else None
+    if day:
+        day.apply(args)
+    else:
+        _check_world_seed(args.world, args.world_seed)
     default_work = pathlib.Path("reports") / "grade" / f"{submission.parent.name}-{submission.name}"
     work = (args.work or default_work).resolve()
-    hidden = _hidden(args.world, work)
-    treatment = _check_submission(recommender, assignment, hidden)
+    day_folder = day.folder if day else work / "day"
+    hidden = _hidden(args.world, work, day_folder)
+    control, treatment = _check_submission(recommender, assignment, hidden)
     check_port_free(args.port)
-    verdict = grade(args, assignment, submission, work, hidden, treatment)
-    print(f"\n{verdict}\n{sandbox.isolation()}")
-    return 0
+    with ProcessGroup() as processes:
+        day = day or prepare_day(processes, args, assignment, day_folder)
+        result = grade(processes, args, assignment, submission, work, hidden, day, control, treatment)
+    print(f"\n{result['verdict']}\n{sandbox.isolation()}")
+    return 0 if result["status"] == "graded" else 1
 
 
-def _hidden(world, work):
-    """What a submission's code must not see: the hidden world (the source and the grader's copy) and the
-    simulator's package, which would rebuild a world from its seed. Located, never imported."""
+def _hidden(world, work, day):
+    """What a submission's code must not see: the hidden world (the source and the grader's copies), the
+    oracle's figures and the simulator's package, which would rebuild a world from its seed. Located,
+    never imported."""
     simulator = importlib.util.find_spec("sim")
-    folders = [world.resolve() / "world", work / "data" / "world", work / "oracle"]
+    days = [day, *(sibling for sibling in sorted(day.parent.glob("*"))
+                   if sibling != day and (sibling / PreparedDay.FILE).is_file())]
+    sources = [world.resolve(), *(pathlib.Path(json.loads((other / PreparedDay.FILE).read_text())["source"])
+                                  for other in days[1:])]  # a class's other seeds are hidden too
+    folders = [*(source / "world" for source in sources), *(other / "data" / "world" for other in days),
+               *(other / "oracle" for other in days), work / "data" / "world"]
     return folders + [pathlib.Path(p) for p in (simulator.submodule_search_locations if simulator else [])]
 
 
@@ -139,37 +160,115 @@ def _check_submission(recommender, assignment, hidden):
     if len(declared) != 2:
         raise UsageError(f"{recommender}: {assignment.experiment} must have two arms, the baseline and yours "
                          f"(it has {len(declared)})")
-    treatment = declared[1]
+    control, treatment = declared
     if not treatment.isidentifier() or keyword.iskeyword(treatment) or treatment == assignment.baseline:
         raise UsageError(f"{recommender}: name your recommender class other than {treatment!r}")
-    return treatment
+    return control, treatment
 
 
-def grade(args, assignment, submission, work, hidden, treatment):
-    """Every step of the grading; returns the verdict line. The submission's code (its train.py, its
-    recommender ``treatment`` in a service of its own) runs in the sandbox, without the ``hidden`` folders;
-    the A/B day's service serves and logs the assignment's baseline itself and asks the submission's."""
-    plan = LoopPlan(data=work / "data", logs=work / "log", reports=work, port=args.port,
+@dataclasses.dataclass
+class PreparedDay:
+    """What every submission graded on one world and traffic seed shares, in ``folder``: the world and the
+    baseline's artifacts (``data/``), the training day's logs, the reference run's figures, the oracle's."""
+
+    folder: pathlib.Path
+    source: pathlib.Path  # the world copied from
+    world: dict  # the world's manifest: seed and sizes
+    seed: int
+    episodes: int
+    train_episodes: int
+    smoke: bool
+    train_logs: pathlib.Path
+    reference: dict  # the baseline alone on the A/B day's seed: its control arm's mean, interval, listeners
+    oracle: float | None
+
+    FILE = "day.json"
+
+    @classmethod
+    def read(cls, folder):
+        try:
+            fields = json.loads((folder / cls.FILE).read_text())
+        except (OSError, ValueError) as error:
+            raise UsageError(f"{folder}: not a day prepared by botify grade-class ({error})") from None
+        return cls(folder=folder, **{**fields, "train_logs": folder / fields["train_logs"],
+                                     "source": pathlib.Path(fields["source"])})
+
+    def write(self):
+        fields = {**dataclasses.asdict(self), "train_logs": str(self.train_logs.relative_to(self.folder)),
+                  "source": str(self.source)}
+        del fields["folder"]
+        (self.folder / self.FILE).write_text(json.dumps(fields, indent=2) + "\n")
+
+    def apply(self, args):
+        """The day decides the world, the seeds and the sizes, whatever the options said."""
+        args.world, args.world_seed, args.seed = self.source, self.world["seed"], self.seed
+        args.episodes, args.train_episodes, args.smoke = self.episodes, self.train_episodes, self.smoke
+        args.oracle = self.oracle is not None
+
+
+def prepare_day(processes, args, assignment, folder):
+    """The training day, the baseline's artifacts, the reference run and the oracle: nothing here runs a
+    submission's code, so a class shares it."""
+    plan = LoopPlan(data=folder / "data", logs=folder / "log", reports=folder, port=args.port,
                     episodes=args.episodes, seed=args.seed)
-    with ProcessGroup() as processes:
-        _fresh_world(processes, args, plan.data)
-        train_logs = serve_day(processes, dataclasses.replace(plan, episodes=args.train_episodes),
-                               assignment.training_day, day=1)
-        epochs = 2 if args.smoke else 30
-        for step in assignment.prepare:
-            arguments = [part.format(logs=train_logs, data=plan.data, epochs=epochs) for part in step]
-            command(processes, "botify", *arguments)
-        _train_submission(processes, submission, train_logs, plan.data, args.smoke, hidden)
-        control = _control_plugin(work, assignment, treatment)
-        with _submission_arm(plan, assignment, submission, hidden) as arm:
-            ab_logs = serve_day(processes, plan, assignment.experiment, day=2, plugins=[control],
-                                env={URL_VARIABLE: arm.url})
-        report = (args.report or submission / "report").resolve()
-        command(processes, "botify", "report", "--logs", ab_logs, "--experiment", assignment.experiment,
-                "--out", report)
-        oracle = _oracle_time(processes, plan, work) if args.oracle else None
+    _fresh_world(processes, args, plan.data)
+    train_logs = serve_day(processes, dataclasses.replace(plan, episodes=args.train_episodes),
+                           assignment.training_day, day=1)
+    epochs = 2 if args.smoke else 30
+    for step in assignment.prepare:
+        arguments = [part.format(logs=train_logs, data=plan.data, epochs=epochs) for part in step]
+        command(processes, "botify", *arguments)
+    (plan.data / "artifacts").mkdir(exist_ok=True)  # none, if the baseline learns nothing
+    reference = _reference_run(processes, plan, assignment, folder)
+    oracle = _oracle_time(processes, plan, folder) if args.oracle else None
     world = json.loads((plan.data / "world" / "manifest.json").read_text())
-    return _conclude(assignment, submission, ab_logs, report, args, oracle, world)
+    day = PreparedDay(folder, args.world.resolve(), world, args.seed, args.episodes, args.train_episodes,
+                      args.smoke, train_logs,
+                      reference, oracle)
+    day.write()
+    return day
+
+
+def grade(processes, args, assignment, submission, work, hidden, day, control, treatment):
+    """The submission on a prepared day; returns its result (``grade.json``). The submission's code (its
+    train.py, its recommender ``treatment`` in a service of its own) runs in the sandbox, without the
+    ``hidden`` folders; the A/B day's service serves and logs the assignment's baseline itself."""
+    plan = LoopPlan(data=work / "data", logs=work / "log", reports=work, port=args.port,
+                    episodes=day.episodes, seed=day.seed)
+    shutil.rmtree(plan.data, ignore_errors=True)
+    for part in ("catalog", "world", "artifacts"):
+        shutil.copytree(day.folder / "data" / part, plan.data / part)
+    _train_submission(processes, submission, day.train_logs, plan.data, day.smoke, hidden)
+    plugin = _experiment_plugin(work / "control_plugin.py", assignment, treatment, REMOTE_TREATMENT)
+    with _submission_arm(plan, assignment, submission, hidden) as arm:
+        ab_logs = serve_day(processes, plan, assignment.experiment, day=2, plugins=[plugin],
+                            env={URL_VARIABLE: arm.url})
+    report = (args.report or submission / "report").resolve()
+    command(processes, "botify", "report", "--logs", ab_logs, "--experiment", assignment.experiment,
+            "--out", report)
+    return _conclude(assignment, submission, ab_logs, report, args, day, control)
+
+
+def _reference_run(processes, plan, assignment, folder):
+    """The baseline alone (in both arms) on the A/B day's seed, served like the graded day: its control
+    arm meets the same listeners and sessions as the graded day's, so its mean is what the graded
+    control's must be, within its 95% interval."""
+    plugin = _experiment_plugin(folder / "reference_plugin.py", assignment, "Reference", BASELINE_TREATMENT)
+    logs = serve_day(processes, dataclasses.replace(plan, logs=folder / "reference"), assignment.experiment,
+                     day=2, plugins=[plugin])
+    return _control_interval(logs, assignment.experiment)
+
+
+def _control_interval(logs, experiment):
+    """The control arm's mean of mean_time_per_session over its listeners, with its 95% t-interval."""
+    from scipy import stats
+
+    from botify.analysis.reporting import analyse
+
+    metrics = analyse(logs, experiment).metrics
+    values = metrics.loc[metrics[TREATMENT] == CONTROL, METRIC]
+    mean, half = float(values.mean()), float(stats.sem(values) * stats.t.ppf(0.975, len(values) - 1))
+    return {"mean": mean, "ci": [mean - half, mean + half], "listeners": int(len(values))}
 
 
 def _check_world_seed(world, seed):
@@ -193,23 +292,25 @@ def _fresh_world(processes, args, data):
         shutil.copytree(source / part, data / part)
 
 
-CONTROL_PLUGIN = '''"""Written by botify grade: {experiment}, the assignment's baseline against the
-submission's recommender, which a service of its own (in the sandbox) answers over HTTP."""
+EXPERIMENT_PLUGIN = '''"""Written by botify grade: {experiment}, the baseline against {against}."""
 
 from botify.service.experiment import Experiment
-from botify.service.recommenders.remote_arm import RemoteArm
-from {module} import {baseline}
+{imports}from {module} import {baseline}
 
 
-class {treatment}(RemoteArm):
-    """The submission's {treatment}, asked over HTTP."""
+class {treatment}({parent}):
+    """{role}"""
 
 
 EXPERIMENTS = [Experiment("{experiment}", {baseline}, {treatment})]
 '''
+REMOTE_TREATMENT = ("the submission's recommender, which a service of its own (in the sandbox) answers "
+                    "over HTTP", "RemoteArm", "The submission's recommender, asked over HTTP.",
+                    "from botify.service.recommenders.remote_arm import RemoteArm\n")
+BASELINE_TREATMENT = ("itself: the reference run", "{baseline}", "The baseline again, in the other arm.", "")
 
 
-def _control_plugin(work, assignment, treatment):
+def _experiment_plugin(path, assignment, treatment, kind):
     """The A/B day's experiment, built by the grader: the control is always the assignment's baseline."""
     from botify.service.recommenders import discover
 
@@ -217,9 +318,11 @@ def _control_plugin(work, assignment, treatment):
     if baseline is None:
         raise UsageError(f"{assignment.folder}: the baseline {assignment.baseline!r} "
                          "is not a built-in recommender")
-    path = work / "control_plugin.py"
-    path.write_text(CONTROL_PLUGIN.format(experiment=assignment.experiment, module=baseline.__module__,
-                                          baseline=baseline.__name__, treatment=treatment))
+    against, parent, role, imports = kind
+    path.write_text(EXPERIMENT_PLUGIN.format(
+        experiment=assignment.experiment, module=baseline.__module__, baseline=baseline.__name__,
+        treatment=treatment, against=against, parent=parent.format(baseline=baseline.__name__), role=role,
+        imports=imports))
     return path
 
 
@@ -260,9 +363,9 @@ def _train_submission(processes, submission, logs, data, smoke, hidden):
         raise ServiceError(f"{script} failed with exit code {code} (its output is above)")
 
 
-def _oracle_time(processes, plan, work):
+def _oracle_time(processes, plan, folder):
     """Mean session time of the oracle agent on the same world, seed and day: the ceiling."""
-    episodes = work / "oracle" / "episodes.csv"  # the ceiling's folder is hidden from submissions
+    episodes = folder / "oracle" / "episodes.csv"  # the ceiling's folder is hidden from submissions
     episodes.parent.mkdir(parents=True, exist_ok=True)
     command(processes, "sim", "run", "--world", plan.data, "--agent", "oracle", "--episodes", plan.episodes,
             "--seed", plan.seed, "--first-day", 2, "--quiet", "--csv", episodes)
@@ -285,31 +388,88 @@ def _command(args, assignment, submission, world):
     return make_world + "\n" + " ".join(parts + (["--oracle"] if args.oracle else []))
 
 
-def _conclude(assignment, submission, logs, report, args, oracle, world):
-    """Fill the report template and say plainly whether the submission won."""
+def _conclude(assignment, submission, logs, report, args, day, control):
+    """Fill the report template, write ``grade.json`` and say plainly whether the submission won, or why
+    its grade is void."""
     from botify.analysis.reporting import analyse, format_table, verdicts
 
     analysis = analyse(logs, assignment.experiment)
     table = analysis.effects
     row, said = next((row, said) for row, said in zip(table.itertuples(), verdicts(table))
                      if row.metric == METRIC and row.treatment == "T1")
-    won = said == "better"
     mine, base = analysis.arms.get("T1", "T1"), analysis.arms.get("C", assignment.baseline)
+    graded = _control_interval(logs, assignment.experiment)
+    reason = _void_reason(assignment, control, graded, day.reference)
+    won = said == "better" and reason is None
     verdict = (f"{assignment.experiment}: {mine} {'BEATS' if won else 'does NOT beat'} {base} on {METRIC}: "
                f"{row.effect:+.1f}% [{row.ci_low:+.1f}%, {row.ci_high:+.1f}%], p = {row.p_value:.2g} "
-               f"({args.episodes:,} sessions, seed {args.seed})")
-    ceiling = ""
-    if oracle:
+               f"({day.episodes:,} sessions, seed {day.seed})")
+    if reason:
+        verdict = f"VOID: {reason}\n(the figures, for the record: {verdict})"
+    shares, ceiling = None, ""
+    if day.oracle:
         sessions = analysis.sessions  # per session, like the oracle's figure (not per listener)
         means = sessions.groupby(sessions[assignment.experiment].astype(str))["time"].mean()
-        ceiling = (f"Mean session time as a share of the oracle's ({oracle:.2f} per session): "
-                   f"{base} {means['C'] / oracle:.1%}, {mine} {means['T1'] / oracle:.1%}.")
+        shares = {"control": means["C"] / day.oracle, "treatment": means["T1"] / day.oracle}
+        ceiling = (f"Mean session time as a share of the oracle's ({day.oracle:.2f} per session): "
+                   f"{base} {shares['control']:.1%}, {mine} {shares['treatment']:.1%}.")
     values = {"title": assignment.title, "experiment": assignment.experiment, "recommender": mine,
-              "baseline": base,
-              "verdict": verdict, "ceiling": ceiling, "effects_table": format_table(table),
-              "command": _command(args, assignment, submission, world), "isolation": sandbox.isolation()}
+              "baseline": base, "verdict": verdict, "ceiling": ceiling, "effects_table": format_table(table),
+              "command": _command(args, assignment, submission, day.world), "isolation": sandbox.isolation()}
     template = (assignment.folder / "report_template.md").read_text()
     for key, value in values.items():
         template = template.replace("{{" + key + "}}", value)
-    (report / "REPORT.md").write_text(template)
-    return verdict + (f"\n{ceiling}" if ceiling else "")
+    (report / "REPORT.md").write_text(_keep_hand_written(template, submission / "report" / "REPORT.md"))
+    result = {"status": "void" if reason else "graded", "reason": reason, "won": won,
+              "verdict": verdict + (f"\n{ceiling}" if ceiling else ""), "recommender": mine, "baseline": base,
+              "effect": row.effect, "ci": [row.ci_low, row.ci_high], "p": row.p_value,
+              "control": graded, "reference": day.reference, "oracle_share": shares,
+              "world_seed": day.world["seed"], "traffic_seed": day.seed, "episodes": day.episodes,
+              "isolated": sandbox.available()}
+    (report / GRADE_FILE).write_text(json.dumps(result, indent=2) + "\n")
+    return result
+
+
+GRADE_FILE = "grade.json"
+HAND_WRITTEN = ("Abstract", "Details")  # the sections of REPORT.md the student writes
+
+
+def _void_reason(assignment, control, graded, reference):
+    """Why this grade cannot stand, in one line, or None."""
+    if control != assignment.baseline:
+        return (f"the submission declares {control} as the control of {assignment.experiment}; the "
+                f"assignment's baseline is {assignment.baseline}")
+    low, high = reference["ci"]
+    if not low <= graded["mean"] <= high:
+        return (f"the control arm's mean {graded['mean']:.3f} is outside the reference run's 95% interval "
+                f"[{low:.3f}, {high:.3f}] (the baseline alone, same seed): something besides the baseline "
+                "moved it")
+    return None
+
+
+def _keep_hand_written(filled, previous):
+    """The filled template, with the hand-written sections of the REPORT.md already there (if any): a
+    grade run again, or an instructor's, rewrites the figures, never the student's prose."""
+    if not previous.is_file():
+        return filled
+    theirs = _sections(previous.read_text())
+    ours = _sections(filled)
+    for name in HAND_WRITTEN:
+        if name in theirs and name in ours and theirs[name].strip():
+            filled = filled.replace(ours[name], theirs[name], 1)
+    return filled
+
+
+def _sections(markdown):
+    """{title: the text from its ``## title`` line to the next ``## `` line} of a markdown document."""
+    found, title, lines = {}, None, []
+    for line in markdown.splitlines(keepends=True):
+        if line.startswith("## "):
+            if title is not None:
+                found[title] = "".join(lines)
+            title, lines = line[3:].strip(), []
+        elif title is not None:
+            lines.append(line)
+    if title is not None:
+        found[title] = "".join(lines)
+    return found

@@ -17,7 +17,8 @@ with every capability dropped:
 
 These are the operating system's guarantees, not checks in Python that a
 determined student could patch out. Where bubblewrap is missing or not allowed
-to make namespaces, ``isolation()`` says so and commands run as they are.
+to make namespaces, or ``BOTIFY_SANDBOX=off`` turns it off (to show what the
+walls stop), ``isolation()`` says so and commands run as they are.
 """
 
 import functools
@@ -27,16 +28,19 @@ import shutil
 import subprocess
 import sys
 
+SWITCH = "BOTIFY_SANDBOX"  # "off" runs submissions as they are: to see what a wall stops, never to grade
 NO_SANDBOX = ("NOT isolated: bubblewrap (bwrap) is missing or cannot make namespaces here, so the submission "
               "could read the hidden world; a grade for practice only (make setup-sandbox installs it)")
+TURNED_OFF = (f"NOT isolated: the sandbox was turned off ({SWITCH}=off), so the submission could read the "
+              "hidden world; a grade for practice only")
 SANDBOXED = ("isolated: the submission's code ran in a sandbox without the hidden world, the simulator's "
-             "package or any other process (bubblewrap)")
+             "package, any other process or the network (bubblewrap)")
 
 
 @functools.cache
 def available():
     """Whether bubblewrap can make a sandbox here (it may be installed but refused by the kernel)."""
-    if not shutil.which("bwrap"):
+    if os.environ.get(SWITCH) == "off" or not shutil.which("bwrap"):
         return False
     probe = subprocess.run(["bwrap", *_walls(), "--", "true"], capture_output=True, timeout=30)
     return probe.returncode == 0
@@ -44,7 +48,9 @@ def available():
 
 def isolation():
     """One line for a verdict: what kept the submission from the hidden world, if anything."""
-    return SANDBOXED if available() else NO_SANDBOX
+    if available():
+        return SANDBOXED
+    return TURNED_OFF if os.environ.get(SWITCH) == "off" else NO_SANDBOX
 
 
 def wrap(argv, hidden=(), writable=(), readable=(), tmp=None):

@@ -26,13 +26,13 @@ def world(tmp_path_factory):
     return folder
 
 
-def grade(submission, world, tmp_path, *extra, port=None):
+def grade(submission, world, tmp_path, *extra, port=None, env=None):
     port = port or _free_port()
     return subprocess.run(
         [BOTIFY, "grade", str(submission), "--world", str(world), "--episodes", "150",
          "--train-episodes", "250", "--smoke", "--work", str(tmp_path / "work"),
          "--report", str(tmp_path / "report"), "--port", str(port),
-         *extra], capture_output=True, text=True, timeout=600, cwd=ROOT)
+         *extra], capture_output=True, text=True, timeout=600, cwd=ROOT, env={**os.environ, **(env or {})})
 
 
 @pytest.mark.parametrize("assignment", ["hw1", "hw2", "hw3"])
@@ -95,14 +95,18 @@ def test_a_cheating_submission_reaches_neither_the_world_nor_sim_nor_the_baselin
     """``cheats/``: its train.py and its recommender try every route to the hidden world and to sim; in its
     service it also patches Contextual to play track 0, deletes the contextual lists from Redis (its own and,
     if it can reach it, the grader's), posts a made-up listening to the grader's service, and declares Random
-    as its control. (Worlds of other runs may lie around the disk; the graded one must not be read.)"""
+    as its control, which voids its grade. (Worlds of other runs may lie around the disk; the graded one
+    must not be read.)"""
     if not sandbox.available():
         pytest.skip("bubblewrap cannot make a sandbox here (make setup-sandbox; Linux only)")
     cheats = ROOT / "botify" / "tests" / "cheats"
     result = grade(cheats, world, tmp_path, "--assignment", ROOT / "homework" / "hw1")
-    assert result.returncode == 0, result.stderr[-2000:]
-    *_, verdict, isolation = result.stdout.strip().splitlines()
-    assert isolation == sandbox.SANDBOXED and verdict.startswith("HW1: Peeking ")
+    assert result.returncode == 1, result.stderr[-2000:]
+    *_, void, figures, isolation = result.stdout.strip().splitlines()
+    assert isolation == sandbox.SANDBOXED and "HW1: Peeking " in figures
+    assert void == ("VOID: the submission declares Random as the control of HW1; the assignment's baseline "
+                    "is Contextual")
+    assert json.loads((tmp_path / "report" / "grade.json").read_text())["status"] == "void"
 
     copy, logs = tmp_path / "work" / "data", tmp_path / "work" / "log"
     graded = {str(world / "world" / "manifest.json"), str(copy / "world" / "manifest.json")}
@@ -132,6 +136,26 @@ def test_a_cheating_submission_reaches_neither_the_world_nor_sim_nor_the_baselin
     assert len(arms["C"]) > 100 and not any(e["fallback"] for e in arms["C"])  # its lists are all there
     assert sum(e["recommendation"] == 0 for e in arms["C"]) < len(arms["C"]) / 10  # not the patched track 0
     assert arms["T1"] and not any(e["fallback"] for e in arms["T1"])  # the submission's service answered
+
+
+def test_a_submission_that_changes_the_control_arm_is_void(world, tmp_path):
+    """The reference run (the baseline alone, same seed) is the control arm's yardstick. ``saboteur/``
+    posts made-up listenings to the grader's service; the sandbox's missing network stops it, so it is
+    turned off here to show the second wall: the control's mean leaves the reference's interval."""
+    saboteur = ROOT / "botify" / "tests" / "saboteur"
+    result = grade(saboteur, world, tmp_path, "--assignment", ROOT / "homework" / "hw1",
+                   env={sandbox.SWITCH: "off"})
+    assert result.returncode == 1, result.stdout[-2000:] + result.stderr[-2000:]
+    *_, void, figures, isolation = result.stdout.strip().splitlines()
+    assert isolation == sandbox.TURNED_OFF and "HW1: Saboteur " in figures
+    assert void.startswith("VOID: the control arm's mean "), void
+    assert "is outside the reference run's 95% interval" in void
+    posted = (tmp_path / "work" / "log" / "day2-HW1-submission" / "serve.log").read_text()
+    assert "saboteur: 1000 made-up listenings posted to http://127.0.0.1:" in posted
+    grade_file = json.loads((tmp_path / "report" / "grade.json").read_text())
+    assert grade_file["status"] == "void" and grade_file["won"] is False
+    low, high = grade_file["reference"]["ci"]
+    assert not low <= grade_file["control"]["mean"] <= high
 
 
 def grade_altered_starter(tmp_path, old, new):
