@@ -341,9 +341,9 @@ def aa_pvalues():
 # --- measured tables from the READMEs -------------------------------------------------------------------
 
 # botify/training/README.md, quality benchmark: LEADERBOARD, 5,000 sessions, ~490 listeners per arm
-LEADERBOARD = [("Random", 1.524, None), ("StickyArtist", 2.790, (83.1, 74.3, 91.9)),
-               ("TopPop", 3.592, (135.7, 124.2, 147.3)), ("Contextual", 3.664, (140.5, 127.9, 153.1)),
-               ("Collaborative", 4.514, (196.2, 177.0, 215.4))]
+LEADERBOARD = [("Random", 1.467, None), ("StickyArtist", 2.714, (85.0, 76.3, 93.6)),
+               ("TopPop", 3.440, (134.4, 123.7, 145.2)), ("Collaborative", 3.909, (166.4, 150.2, 182.6)),
+               ("Contextual", 3.965, (170.2, 156.9, 183.5))]
 # botify/README.md, load benchmark on a quiet machine: concurrency, req/s, p50 ms, p99 ms
 LOAD = [(1, 776, 1.2, 2.9), (8, 1460, 4.9, 14.7), (32, 1515, 19.6, 47.2)]
 # botify/README.md, CPU per request under load (ms)

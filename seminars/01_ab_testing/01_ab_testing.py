@@ -291,7 +291,7 @@ assert mean_time.ci_low > 0, "StickyArtist should beat Random on session time"
 # How to read it:
 #
 # - **Session time and tracks per session** go up a lot, with intervals far from zero (in our course-size run:
-#   +85% [+78%, +91%] on mean time per session). Listeners like hearing more of an artist they just heard, at
+#   +87% [+80%, +94%] on mean time per session). Listeners like hearing more of an artist they just heard, at
 #   least for a few tracks. The totals per listener (`tracks`, `time`) go up with them.
 # - **Sessions per listener** should show no effect: in this simulator, how often someone comes back does not
 #   depend on what they heard. A metric the treatment cannot move is a good sanity check.
@@ -441,8 +441,8 @@ effects_plot(effects(filtered_users), title="AA with the bot filter on T1 only",
 # session: the filter removed T1's shortest sessions, and with them the listeners who only had short sessions,
 # so the T1 listeners left over are the keener ones. Nothing in the effects table says so; the effects look
 # like a real, plausible improvement. The listener counts give it away: T1 lost a large share of its listeners
-# and the chi-square test calls it. (In our course-size run: T1 kept 662 of its 892 listeners, p = 2e-10, and
-# the A/A test "found" +7% [+3.5%, +10.8%] on mean time per session. With only a few hundred listeners the
+# and the chi-square test calls it. (In our course-size run: T1 kept 638 of its 869 listeners, p = 2e-10, and
+# the A/A test "found" +4.8% [+1.0%, +8.6%] on mean time per session. With only a few hundred listeners the
 # same bug may stay under the 0.001 bar: the check needs enough listeners, like everything else.)
 #
 # Causes of a sample ratio mismatch seen in real systems: logging or filtering that differs between arms (this
@@ -547,12 +547,12 @@ for column in ("time", "tracks"):
 # landed in which arm. A session-level test pretends that every session was assigned on its own. But sessions
 # of one listener are alike (the same tastes, the same patience), and a few very active listeners contribute
 # dozens of sessions each while most listeners have one (in our course-size run: up to 34 sessions; 39% of the
-# variance of session time and 85% of that of session length lies between listeners). Whichever arm a heavy
+# variance of session time and 88% of that of session length lies between listeners). Whichever arm a heavy
 # listener falls into, all their sessions move that arm's mean together. The real noise of the session-level
 # difference is therefore larger than the formula assumes, the standard error comes out too small, and:
 #
 # - in the A/A splits, the session-level test calls "significant" far more often than 5%, while the
-#   listener-level test stays near 5% (in our course-size run: 16% for session time and 29% for tracks per
+#   listener-level test stays near 5% (in our course-size run: 14% for session time and 28% for tracks per
 #   session). Tracks per session suffer most because a session's length depends mostly on the listener's
 #   patience, a trait of theirs, so one listener's sessions are even more alike in length than in time;
 # - on the real A/B test, the session-level interval looks more precise, but that precision is not earned:

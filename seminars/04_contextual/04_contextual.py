@@ -189,8 +189,8 @@ print(f"TensorBoard files in {tensorboard_dir}: {sorted(p.name for p in tensorbo
 # to memorise the training pairs. Training stops 3 epochs after the best one
 # (or at `EPOCHS`), and the lists come from the best epoch. Mind the y axis: it
 # does not start at zero. In our run at course size the best epoch was the
-# second of five, and the test MSE was 0.0589 against 0.0711 for the mean,
-# 17% less error. That sounds modest, but
+# second of five, and the test MSE was 0.0572 against 0.0661 for the mean,
+# 14% less error. That sounds modest, but
 # most of the error is noise the start track cannot explain (how a listener's
 # mood varies); what we need is that the *ranking* of candidates is good.
 #
@@ -233,7 +233,7 @@ for start in pairs[fields.START].value_counts().index[:3]:
 # **What to look at.** The lists are not "more of the same artist": most are
 # other artists of the start's genre. The start's artist usually takes a few
 # places at most, unless the artist has many tracks that did well on day 1 (in
-# our run, the third start track's artist filled 44 of its 100 places). Where StickyArtist can
+# our run, the first start track's artist filled 19 of its 100 places). Where StickyArtist can
 # only pick from one artist's few tracks, the model spreads over a genre, with
 # tracks that did well after *any* start (a large bias $b_t$) ranked high. The
 # next sections test whether that is better for listeners.
@@ -259,7 +259,7 @@ print(shares.describe().loc[["mean", "50%"]].round(2))
 # %% [markdown]
 # **What to look at.** Two spikes: almost no list holds its track's own artist,
 # and almost every list stays in its track's genre (in our run, on average 1%
-# same artist and 92% same genre). The model has learnt genre as the context
+# same artist and 95% same genre). The model has learnt genre as the context
 # that matters, and the artist barely at all.
 
 # %% [markdown]
@@ -293,8 +293,8 @@ analysis = show_report(day2_log, "CONTEXTUAL")
 # %% [markdown]
 # **What to look at.** The control is StickyArtist, not Random, so the effect
 # is what the model adds over the rule. `mean_time_per_session` is the metric
-# that matters; in our run at course size Contextual gained +55.9% [+48.6%,
-# +63.1%] over StickyArtist, with about 20% more tracks per session. Then the
+# that matters; in our run at course size Contextual gained +56.1% [+49.3%,
+# +62.9%] over StickyArtist, with about 18% more tracks per session. Then the
 # trust lines: the sample ratio check should pass, and both arms should have
 # (almost) no fallbacks: every catalog track has a Contextual list, and
 # StickyArtist falls back only for an artist with a single track.
@@ -361,12 +361,12 @@ fig.tight_layout()
 # **The answer.** StickyArtist recommends the same artist every time, so its
 # arm is one bar. Contextual rarely repeats the artist: almost all of its
 # recommendations are other artists *of the same genre*. In our run at course
-# size, Contextual answered the same artist in 15% and the same genre in 98% of
+# size, Contextual answered the same artist in 13% and the same genre in 99% of
 # the recommendations listeners heard (more than the 1% of an average list:
 # the tracks played most have artists with many good tracks). Its
-# recommendations were heard for 0.41 of the track on average, StickyArtist's
-# for 0.26. And by match: same artist 0.26 (StickyArtist) and 0.21
-# (Contextual), same genre but another artist 0.45, another genre 0.17.
+# recommendations were heard for 0.39 of the track on average, StickyArtist's
+# for 0.24. And by match: same artist 0.24 (StickyArtist) and 0.23
+# (Contextual), same genre but another artist 0.42, another genre 0.16.
 #
 # So what the model learnt:
 #
