@@ -112,13 +112,13 @@ def run(args):
     recommender = submission / "recommender.py"
     if not recommender.is_file():
         raise UsageError(f"{recommender} is missing: the submission's recommender and EXPERIMENTS go there")
-    day = PreparedDay.read(args.day.resolve()) if args.day else None
+    default_work = pathlib.Path("reports") / "grade" / f"{submission.parent.name}-{submission.name}"
+    work = (args.work or default_work).resolve()
+    day = PreparedDay.read(args.day.resolve()) if args.day else _earlier_day(args, assignment, work / "day")
     if day:
         day.apply(args)
     else:
         _check_world_seed(args.world, args.world_seed)
-    default_work = pathlib.Path("reports") / "grade" / f"{submission.parent.name}-{submission.name}"
-    work = (args.work or default_work).resolve()
     day_folder = day.folder if day else work / "day"
     hidden = _hidden(args.world, work, day_folder)
     control, treatment = _check_submission(recommender, assignment, hidden)
@@ -128,6 +128,20 @@ def run(args):
         result = grade(processes, args, assignment, submission, work, hidden, day, control, treatment)
     print(f"\n{result['verdict']}\n{sandbox.isolation()}")
     return 0 if result["status"] == "graded" else 1
+
+
+def _earlier_day(args, assignment, folder):
+    """The day an earlier grade of the same inputs prepared, if any: grading again after a fix skips the
+    training day, the baseline's training and the reference run."""
+    try:
+        day = PreparedDay.read(folder)
+    except UsageError:  # none, or an older kind
+        return None
+    if not day.serves(args, assignment):
+        return None
+    print(f"reusing the day prepared in {folder} (same world, seeds and sizes; delete it to prepare "
+          "it again)", flush=True)
+    return day
 
 
 def _hidden(world, work, day):
@@ -172,6 +186,7 @@ class PreparedDay:
     baseline's artifacts (``data/``), the training day's logs, the reference run's figures, the oracle's."""
 
     folder: pathlib.Path
+    experiment: str  # the assignment's
     source: pathlib.Path  # the world copied from
     world: dict  # the world's manifest: seed and sizes
     seed: int
@@ -188,16 +203,26 @@ class PreparedDay:
     def read(cls, folder):
         try:
             fields = json.loads((folder / cls.FILE).read_text())
-        except (OSError, ValueError) as error:
-            raise UsageError(f"{folder}: not a day prepared by botify grade-class ({error})") from None
-        return cls(folder=folder, **{**fields, "train_logs": folder / fields["train_logs"],
-                                     "source": pathlib.Path(fields["source"])})
+            return cls(folder=folder, **{**fields, "train_logs": folder / fields["train_logs"],
+                                         "source": pathlib.Path(fields["source"])})
+        except (OSError, ValueError, KeyError, TypeError) as error:
+            raise UsageError(f"{folder}: not a day prepared by botify grade ({error})") from None
 
     def write(self):
         fields = {**dataclasses.asdict(self), "train_logs": str(self.train_logs.relative_to(self.folder)),
                   "source": str(self.source)}
         del fields["folder"]
         (self.folder / self.FILE).write_text(json.dumps(fields, indent=2) + "\n")
+
+    def serves(self, args, assignment):
+        """Whether this day is the one ``args`` would prepare: then a grade run again reuses it."""
+        manifest = args.world / "world" / "manifest.json"
+        if not manifest.is_file() or json.loads(manifest.read_text()) != self.world:
+            return False  # the world there is another one now
+        return (self.experiment, self.source, self.seed, self.episodes, self.train_episodes, self.smoke,
+                self.oracle is not None) == (
+            assignment.experiment, args.world.resolve(), args.seed, args.episodes, args.train_episodes,
+            args.smoke, args.oracle) and args.world_seed in (None, self.world["seed"])
 
     def apply(self, args):
         """The day decides the world, the seeds and the sizes, whatever the options said."""
@@ -222,9 +247,8 @@ def prepare_day(processes, args, assignment, folder):
     reference = _reference_run(processes, plan, assignment, folder)
     oracle = _oracle_time(processes, plan, folder) if args.oracle else None
     world = json.loads((plan.data / "world" / "manifest.json").read_text())
-    day = PreparedDay(folder, args.world.resolve(), world, args.seed, args.episodes, args.train_episodes,
-                      args.smoke, train_logs,
-                      reference, oracle)
+    day = PreparedDay(folder, assignment.experiment, args.world.resolve(), world, args.seed, args.episodes,
+                      args.train_episodes, args.smoke, train_logs, reference, oracle)
     day.write()
     return day
 

@@ -58,6 +58,10 @@ def test_grading_again_at_once_on_the_same_port_gives_the_same_figures_and_names
     again = grade(ROOT / "homework" / "hw1", world, tmp_path / "again", port=port)
     assert first.returncode == 0 and again.returncode == 0, again.stderr[-2000:]
     assert first.stdout.splitlines()[-2:] == again.stdout.splitlines()[-2:]
+    reused = grade(ROOT / "homework" / "hw1", world, tmp_path / "first", port=port)  # after a fix, say
+    assert "reusing the day prepared in " in reused.stdout, reused.stdout[-2000:]
+    assert "STICKY_ARTIST" not in reused.stdout  # no training day served again
+    assert reused.stdout.splitlines()[-2:] == first.stdout.splitlines()[-2:]
     assert _effects(tmp_path / "first") == _effects(tmp_path / "again")
     how_to_run = (tmp_path / "again" / "report" / "REPORT.md").read_text()
     assert f"sim world --out {os.path.relpath(world, ROOT)} --seed 7 --tracks 2000 --users 500" in how_to_run
