@@ -58,6 +58,16 @@ def run(args):
     check_port_free(args.port)
     print(f"grading {len(students)} submissions of {assignment.experiment} on {len(seeds)} hidden seeds "
           f"into {out}", flush=True)
+    with ProcessGroup():  # a SIGTERM too stops the grading under way, and what it started
+        results = _grade_all(args, assignment, seeds, students, out)
+    rows = leaderboard.rank(results)
+    leaderboard.write(rows, out, title=f"{assignment.title} ({assignment.experiment})", seeds=len(seeds))
+    print(f"\n{leaderboard.as_text(rows)}\nwrote {out / leaderboard.JSON} and {out / leaderboard.HTML}")
+    return 0
+
+
+def _grade_all(args, assignment, seeds, students, out):
+    """{submission: its results, one per seed}, one seed's day at a time."""
     results = {student.name: [] for student in students}
     for number, (world_seed, traffic_seed) in enumerate(seeds, 1):
         day = _prepared_day(args, assignment, out, world_seed, traffic_seed, f"seed {number}/{len(seeds)}")
@@ -66,10 +76,7 @@ def run(args):
             result = grade_one(args, assignment, student, day, folder)
             results[student.name].append(result)
             tqdm.write(f"  {student.name}: {result['status']}: {_summary(result)}")
-    rows = leaderboard.rank(results)
-    leaderboard.write(rows, out, title=f"{assignment.title} ({assignment.experiment})", seeds=len(seeds))
-    print(f"\n{leaderboard.as_text(rows)}\nwrote {out / leaderboard.JSON} and {out / leaderboard.HTML}")
-    return 0
+    return results
 
 
 def read_seeds(path):

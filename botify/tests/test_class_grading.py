@@ -177,8 +177,7 @@ def test_a_submission_slower_than_the_time_limit_is_stopped_with_its_reason(grad
     assert result["status"] == "failed" and result["reason"] == "took longer than 20 s; stopped"
     assert time.monotonic() - started < 60
     assert json.loads((tmp_path / "result" / "grade.json").read_text()) == result
-    assert not [path for path in pathlib.Path("/proc").glob("[0-9]*/cmdline")
-                if str(slow).encode() in _read(path)], "a process of the slow submission is still running"
+    assert not _running(slow), "a process of the slow submission is still running"
 
 
 def _read(path):
@@ -186,3 +185,30 @@ def _read(path):
         return path.read_bytes()
     except OSError:
         return b""
+
+
+@pytest.mark.slow
+def test_a_class_stopped_by_sigterm_stops_the_grading_under_way(graded_class, tmp_path):
+    out, argv, _ = graded_class
+    slow = tmp_path / "submissions" / "slow"
+    shutil.copytree(ROOT / "homework" / "hw1", slow, ignore=shutil.ignore_patterns("report"))
+    (slow / "train.py").write_text("import time\n\ntime.sleep(600)\n")
+    shutil.copytree(out, tmp_path / "out")  # its days, prepared already
+    at = argv.index("--out")
+    argv = [BOTIFY, "grade-class", str(slow.parent), *argv[3:at], "--out", str(tmp_path / "out"),
+            *argv[at + 2:]]
+    process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
+    deadline = time.monotonic() + 120
+    while not _running(slow) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert _running(slow), "the slow submission never started"
+    time.sleep(3)  # its train.py is asleep now
+    process.terminate()
+    process.wait(timeout=60)
+    assert not _running(slow), "a process of the slow submission is still running"
+
+
+def _running(folder):
+    """The processes whose command line names ``folder``."""
+    return [path for path in pathlib.Path("/proc").glob("[0-9]*/cmdline")
+            if str(folder).encode() in _read(path)]
