@@ -2,7 +2,6 @@
 
 from botify.service.experiment import Experiment
 from botify.service.recommenders.collaborative import Collaborative
-from botify.service.recommenders.sticky_artist import StickyArtist
 
 
 class LightFMItemFeatures(Collaborative):
@@ -12,4 +11,4 @@ class LightFMItemFeatures(Collaborative):
     MAKE_ARTIFACT = "python homework/examples/lightfm_item_features/train.py --logs log --data data"
 
 
-EXPERIMENTS = [Experiment("HW2", StickyArtist, LightFMItemFeatures)]
+EXPERIMENTS = [Experiment("HW2", Collaborative, LightFMItemFeatures)]
