@@ -280,16 +280,15 @@ def _reference_run(processes, plan, assignment, folder):
     plugin = _experiment_plugin(folder / "reference_plugin.py", assignment, "Reference", BASELINE_TREATMENT)
     logs = serve_day(processes, dataclasses.replace(plan, logs=folder / "reference"), assignment.experiment,
                      day=2, plugins=[plugin])
-    return _control_interval(logs, assignment.experiment)
+    from botify.analysis.reporting import analyse
+
+    return _control_interval(analyse(logs, assignment.experiment).metrics)
 
 
-def _control_interval(logs, experiment):
+def _control_interval(metrics):
     """The control arm's mean of mean_time_per_session over its listeners, with its 95% t-interval."""
     from scipy import stats
 
-    from botify.analysis.reporting import analyse
-
-    metrics = analyse(logs, experiment).metrics
     values = metrics.loc[metrics[TREATMENT] == CONTROL, METRIC]
     mean, half = float(values.mean()), float(stats.sem(values) * stats.t.ppf(0.975, len(values) - 1))
     return {"mean": mean, "ci": [mean - half, mean + half], "listeners": int(len(values))}
@@ -422,7 +421,7 @@ def _conclude(assignment, submission, logs, report, args, day, control):
     row, said = next((row, said) for row, said in zip(table.itertuples(), verdicts(table))
                      if row.metric == METRIC and row.treatment == "T1")
     mine, base = analysis.arms.get("T1", "T1"), analysis.arms.get("C", assignment.baseline)
-    graded = _control_interval(logs, assignment.experiment)
+    graded = _control_interval(analysis.metrics)
     reason = _void_reason(assignment, control, graded, day.reference)
     won = said == "better" and reason is None
     verdict = (f"{assignment.experiment}: {mine} {'BEATS' if won else 'does NOT beat'} {base} on {METRIC}: "
