@@ -102,8 +102,8 @@ def start_serve(data="data", experiment="AA", *, log_dir, port=0, host="127.0.0.
     environment (a value of None removes one, e.g. ``{"REDIS_URL": None}``).
     With ``hidden`` folders, it runs in a sandbox without network where they
     are empty, only its log, its ``<data>/run``, the socket's folder and a
-    temporary folder can be written, and of /tmp only the ``readable`` folders
-    and those can be seen (``botify.sandbox``).
+    temporary folder can be written, and of /tmp only those and the
+    ``readable`` folders can be seen (``botify.sandbox``).
     """
     data, log_dir = pathlib.Path(data), pathlib.Path(log_dir)
     if port and not socket_path:
