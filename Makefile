@@ -10,7 +10,7 @@ PORT ?= 5000
 EXPERIMENT ?= COLLABORATIVE
 EPISODES ?= 1000
 
-.PHONY: setup setup-spark lint test test-quick demo kernel lab world serve sim report grade clean
+.PHONY: setup setup-spark lint test test-quick demo kernel lab student world serve sim report grade clean
 
 setup: $(STAMP)
 
@@ -45,6 +45,10 @@ kernel: setup
 # root (a container, a CI box) must say so explicitly to Jupyter
 lab: kernel
 	$(VENV)/bin/jupyter lab --ip 127.0.0.1 --notebook-dir seminars $(if $(filter 0,$(shell id -u)),--allow-root)
+
+# the student edition: every seminar with its solutions replaced by stubs, into student/ (ignored by git)
+student: setup
+	$(PY) -m botify.student_edition --out student
 
 world: setup
 	$(VENV)/bin/sim world --out $(DATA) --seed 31337

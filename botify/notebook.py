@@ -24,10 +24,32 @@ from botify.loop import ensure_world
 __all__ = ["ensure_world", "start_botify", "upload", "show_report", "styled_effects", "stop_all"]
 
 
-def start_botify(experiment="AA", data="data", log_dir=None, workers=2, redis_url=None, timeout=120):
+def show_figures_inline():
+    """Make Jupyter render matplotlib figures as images, also a bare ``Figure`` a helper returns.
+
+    The inline backend registers its image formatter only once pyplot is used;
+    without this, a notebook whose first figure comes from a helper would
+    print ``<Figure size ...>`` instead of the plot. Run when this module is
+    imported in a kernel; outside IPython it does nothing.
+    """
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is not None and hasattr(shell, "kernel"):
+        shell.run_line_magic("matplotlib", "inline")
+
+
+show_figures_inline()
+
+
+def start_botify(experiment="AA", data="data", log_dir=None, workers=2, redis_url=None, plugins=(),
+                 timeout=120):
     """Start ``botify serve`` with ``experiment`` on a free 127.0.0.1 port and return it once it serves.
 
-    ``log_dir`` defaults to a new ``log/<EXPERIMENT>-<time>`` folder, so runs never mix.
+    ``log_dir`` defaults to a new ``log/<EXPERIMENT>-<time>`` folder, so runs never mix. ``plugins``
+    are files of recommenders and experiments to serve too, as with ``botify serve --plugin``.
     The server's own output goes to ``<log_dir>/serve.log``; its warnings (an arm
     without its artifact, say) are printed here too.
     """
@@ -39,7 +61,7 @@ def start_botify(experiment="AA", data="data", log_dir=None, workers=2, redis_ur
         service.stop()
     log_dir = log_dir or pathlib.Path("log") / f"{experiment}-{datetime.datetime.now():%Y%m%d-%H%M%S}"
     return start_serve(data, experiment, log_dir=log_dir, workers=workers, redis_url=redis_url,
-                       timeout=timeout)
+                       plugins=plugins, timeout=timeout)
 
 
 def upload(service, path, name=None):

@@ -48,14 +48,15 @@ def inject(notebook, parameters):
     return notebook
 
 
-def execute(path, parameters=None, timeout=1800, out=None):
+def execute(path, parameters=None, timeout=1800, out=None, allow_errors=False):
     """Run a notebook top to bottom in its own folder; return (executed notebook, seconds).
 
-    A failing cell raises nbclient's CellExecutionError naming the cell.
+    A failing cell raises nbclient's CellExecutionError naming the cell, unless
+    ``allow_errors``: then every cell runs and the errors stay in the outputs.
     """
     path = pathlib.Path(path)
     notebook = inject(nbformat.read(path, as_version=4), parameters or {})
-    client = NotebookClient(notebook, timeout=timeout, kernel_name="python3",
+    client = NotebookClient(notebook, timeout=timeout, kernel_name="python3", allow_errors=allow_errors,
                             resources={"metadata": {"path": str(path.parent)}})
     started = time.monotonic()
     try:
@@ -65,6 +66,13 @@ def execute(path, parameters=None, timeout=1800, out=None):
             pathlib.Path(out).parent.mkdir(parents=True, exist_ok=True)
             nbformat.write(notebook, out)
     return notebook, time.monotonic() - started
+
+
+def cell_errors(notebook):
+    """[(cell index, its tags, exception name, message)] of every executed cell that raised."""
+    return [(i, cell.metadata.get("tags", []), output.ename, output.evalue)
+            for i, cell in enumerate(notebook.cells) if cell.cell_type == "code"
+            for output in cell.get("outputs", []) if output.output_type == "error"]
 
 
 def problems(path):
