@@ -66,14 +66,20 @@ def build_week(path, folder):
     """
     path, folder = pathlib.Path(path), pathlib.Path(folder)
     instructor = nbformat.read(path, as_version=4)
-    shutil.rmtree(folder, ignore_errors=True)
-    shutil.copytree(path.parent, folder, ignore=shutil.ignore_patterns(
-        path.name, path.with_suffix(".py").name, *written_files(instructor), ".ipynb_checkpoints",
-        "__pycache__", "log"))
+    copy_week_without_solutions(path, instructor, folder)
     nbformat.write(student_notebook(instructor), folder / path.name)
     print(f"{folder / path.name}: {len(tagged(instructor, TASK))} tasks, "
           f"{solutions(instructor)} solutions stubbed")
     return folder / path.name
+
+
+def copy_week_without_solutions(path, notebook, folder):
+    """Copy the folder of the week's notebook at ``path`` into ``folder``, leaving out the notebook, its
+    twin and the files ``notebook``'s ``%%writefile`` cells write."""
+    shutil.rmtree(folder, ignore_errors=True)
+    shutil.copytree(path.parent, folder, ignore=shutil.ignore_patterns(
+        path.name, path.with_suffix(".py").name, *written_files(notebook), ".ipynb_checkpoints",
+        "__pycache__", "log"))
 
 
 def build(seminars="seminars", out="student"):
