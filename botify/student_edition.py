@@ -5,14 +5,17 @@ nbgrader's markers, ``### BEGIN SOLUTION`` / ``### END SOLUTION``, inside the
 body of the function or class the student writes, and extra checks for grading
 between ``### BEGIN HIDDEN TESTS`` / ``### END HIDDEN TESTS``. nbgrader's own
 preprocessors turn each solution into ``raise NotImplementedError()`` (a whole
-markdown answer into "YOUR ANSWER HERE") and drop the hidden checks; the
-visible checks stay, so a student's first run says which tasks are left.
+markdown answer into "YOUR ANSWER HERE") and drop the hidden checks. The
+notebook's last section, "## Solutions" (the exercises' worked answers), and
+any other cell tagged ``solution`` are left out. The visible checks stay, so a
+student's first run says which tasks are left.
 
     python -m botify.student_edition --out student     # what `make student` runs
 """
 
 import argparse
 import pathlib
+import re
 import shutil
 import sys
 
@@ -23,11 +26,18 @@ from botify.notebook_runner import notebooks
 
 MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS")
 TASK, CHECK = "task", "check"  # the tags of a task's cell and of the cell that checks it
+SOLUTION = "solution"  # a whole cell of worked code outside the Solutions section: left out
+SOLUTIONS = re.compile(r"^## Solutions\b", re.MULTILINE)  # the heading of the notebook's last section
+SOLUTIONS_NOTE = ("## Solutions\n\nThe worked answers of the exercises are in the instructor edition; "
+                  "your instructor shares them after the seminar.")
 
 
 def student_notebook(notebook):
-    """A copy of ``notebook`` with solutions stubbed, hidden checks dropped and outputs cleared."""
+    """A copy of ``notebook`` with solutions stubbed, hidden checks and solution cells dropped, outputs
+    cleared."""
     notebook = nbformat.from_dict(notebook)
+    notebook.cells = [cell for cell in _before_solutions(notebook.cells)
+                      if SOLUTION not in cell.metadata.get("tags", [])]
     resources = {}
     for step in (ClearSolutions(enforce_metadata=False), ClearHiddenTests(enforce_metadata=False),
                  ClearOutput()):
@@ -39,6 +49,17 @@ def student_notebook(notebook):
     if left:
         raise ValueError(f"a marker is left after stripping ({left[0]}): is a BEGIN without its END?")
     return notebook
+
+
+def _before_solutions(cells):
+    """The cells before the "## Solutions" heading (cut inside its cell), then a note on where they are."""
+    for i, cell in enumerate(cells):
+        heading = SOLUTIONS.search(cell.source) if cell.cell_type == "markdown" else None
+        if heading:
+            kept = cell.source[:heading.start()].rstrip()
+            head = cells[:i] + ([nbformat.from_dict({**cell, "source": kept})] if kept else [])
+            return head + [nbformat.v4.new_markdown_cell(SOLUTIONS_NOTE)]
+    return cells
 
 
 def tagged(notebook, tag):

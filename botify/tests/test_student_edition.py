@@ -31,20 +31,25 @@ def instructor():
     notebook.cells = [nbformat.v4.new_code_cell(TASK, metadata={"tags": ["task"]}),
                       nbformat.v4.new_code_cell(CHECK, metadata={"tags": ["check"]}),
                       nbformat.v4.new_markdown_cell(ANSWER),
-                      nbformat.v4.new_code_cell(PLUGIN, metadata={"tags": ["task"]})]
+                      nbformat.v4.new_code_cell(PLUGIN, metadata={"tags": ["task"]}),
+                      nbformat.v4.new_code_cell("same_artist_share(lists)", metadata={"tags": ["solution"]}),
+                      nbformat.v4.new_markdown_cell("## Summary\n\n- sessions\n\n## Solutions\n\nThe list."),
+                      nbformat.v4.new_code_cell("worked_answer()")]
     notebook.cells[1].outputs = [nbformat.v4.new_output("stream", text="✔ Task 1.1 passed\n")]
     return notebook
 
 
 def test_solutions_become_stubs_hidden_checks_go_and_outputs_are_cleared():
     student = student_notebook(instructor())
-    task, check, answer, plugin = (cell.source for cell in student.cells)
+    task, check, answer, plugin, summary, note = (cell.source for cell in student.cells)
     assert "def sessions_of(events):" in task and "raise NotImplementedError()" in task
     assert "sorted(events" not in task
     assert check.strip() == "check_sessions(sessions_of)"
     assert "listeners tire" not in answer and "YOUR ANSWER HERE" in answer
     assert "raise NotImplementedError()" in plugin and "top_tracks" not in plugin
     assert student.cells[1].outputs == []
+    assert summary == "## Summary\n\n- sessions"  # the Solutions section and the tagged cell are left out
+    assert note.startswith("## Solutions\n\nThe worked answers of the exercises are in the instructor")
 
 
 def test_a_begin_without_its_end_is_refused():

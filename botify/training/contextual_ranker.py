@@ -123,6 +123,20 @@ def mse(model, pairs):
         return float(((model(start, track, user) - time) ** 2).mean())
 
 
+def stopped_early(bar, epoch, epochs):
+    """End an epoch bar at ``epoch`` as complete, saying it stopped early: a notebook then shows a full
+    (not a red, broken-off) bar that reads "stopped early at epoch 5/30"."""
+    if bar.disable:
+        return
+    name = bar.desc.removesuffix(": ")
+    bar.set_description(f"{name}: stopped early at epoch {epoch}/{epochs}", refresh=False)
+    bar.total = epoch
+    drawn = getattr(bar, "container", None)  # tqdm.notebook's widget keeps a maximum of its own
+    if drawn is not None:
+        drawn.children[1].max = epoch
+    bar.refresh()
+
+
 def train(pairs, n_tracks, n_users=0, dim=32, epochs=30, patience=3, batch_size=1024, lr=0.003,
           weight_decay=10.0, artists=None, genres=None, seed=0, progress=False):
     """Fit a :class:`ContextualRanker` on (user, start, track, time) pairs.
@@ -145,17 +159,21 @@ def train(pairs, n_tracks, n_users=0, dim=32, epochs=30, patience=3, batch_size=
     generator = torch.Generator().manual_seed(seed)
     data = tensors(train_pairs)
     best, best_epoch, curve = model, 0, []
-    for epoch in tqdm(range(1, epochs + 1), desc="contextual", unit="epoch", disable=not progress):
-        for batch in torch.randperm(len(train_pairs), generator=generator).split(batch_size):
-            start, track, user, time = (column[batch] for column in data)
-            loss = ((model(start, track, user) - time) ** 2).mean()
-            optimizer.zero_grad()
-            loss.backward()
-            optimizer.step()
-        curve.append(mse(model, val_pairs))
-        if curve[-1] <= min(curve):
-            best, best_epoch = copy.deepcopy(model), epoch
-        elif epoch - best_epoch >= patience:
-            break
+    with tqdm(total=epochs, desc="contextual", unit="epoch", disable=not progress) as bar:
+        for epoch in range(1, epochs + 1):
+            for batch in torch.randperm(len(train_pairs), generator=generator).split(batch_size):
+                start, track, user, time = (column[batch] for column in data)
+                loss = ((model(start, track, user) - time) ** 2).mean()
+                optimizer.zero_grad()
+                loss.backward()
+                optimizer.step()
+            curve.append(mse(model, val_pairs))
+            bar.set_postfix(validation_mse=f"{curve[-1]:.4f}", refresh=False)
+            bar.update()
+            if curve[-1] <= min(curve):
+                best, best_epoch = copy.deepcopy(model), epoch
+            elif epoch - best_epoch >= patience:
+                stopped_early(bar, epoch, epochs)
+                break
     baseline = float(((test_pairs[fields.TIME] - train_pairs[fields.TIME].mean()) ** 2).mean())
     return Result(best, curve, best_epoch, mse(best, test_pairs), baseline)

@@ -1,5 +1,7 @@
 """The torch contextual ranker on planted sessions: it beats the mean and ranks the mood first."""
 
+import io
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -76,3 +78,32 @@ def test_top_tracks_after_a_start_share_its_genre(pairs):
     queries, items = model.vectors()
     top = export.top_k(queries[starts], items, k=10)
     assert np.mean(top % 4 == (starts % 4)[:, None]) > 0.6
+
+
+def test_an_early_stop_closes_the_text_bar_full_and_says_where_it_stopped():
+    from tqdm import tqdm
+
+    shown = io.StringIO()
+    with tqdm(total=30, desc="contextual", file=shown) as bar:
+        bar.update(5)
+        contextual_ranker.stopped_early(bar, 5, 30)
+    last = shown.getvalue().split("\r")[-1]
+    assert "contextual: stopped early at epoch 5/30" in last and "100%" in last and "5/5" in last
+
+
+def test_an_early_stop_leaves_the_notebook_bar_green_not_red():
+    from tqdm.notebook import tqdm
+
+    with tqdm(total=30, desc="contextual") as bar:
+        bar.update(5)
+        contextual_ranker.stopped_early(bar, 5, 30)
+    drawn = bar.container.children[1]
+    assert (drawn.bar_style, drawn.max, drawn.value) == ("success", 5, 5)
+
+
+def test_training_with_a_bar_counts_every_epoch_it_ran(pairs, capsys):
+    result = contextual_ranker.train(pairs, n_tracks=200, dim=4, epochs=30, patience=1, seed=0, progress=True,
+                                     lr=0.3, weight_decay=0.1)
+    said = capsys.readouterr().err.split("\r")[-1]
+    assert len(result.curve) < 30, "the planted case should stop early"
+    assert f"stopped early at epoch {len(result.curve)}/30" in said and "100%" in said
