@@ -10,12 +10,11 @@ the day it hit keeps its finished sessions and is marked partial.
 
 import dataclasses
 
-from tqdm.auto import tqdm
-
 from sim.agents import agent_class
 from sim.config import ListenerConfig
 from sim.errors import ArgumentError
 from sim.interrupts import signal_name
+from sim.progress import progress_bar
 from sim.simulation import DayResult, DayTask, Simulation, split
 from sim.workers import run_parallel_day
 
@@ -73,8 +72,8 @@ class _DayPlayer:
         """The day's DayResult; an interruption before or after its sessions marks it too."""
         result = DayResult(day=day, rows=[], planned=self.episodes)
         try:
-            with tqdm(total=self.episodes, desc=f"day {day}", unit="session",
-                      disable=not self.progress) as bar:
+            with progress_bar(total=self.episodes, desc=f"day {day}", unit="session",
+                              disable=not self.progress) as bar:
                 result = self._sessions(day, churned, bar)
         except KeyboardInterrupt as interrupt:
             result.interrupted = signal_name(interrupt)

@@ -23,7 +23,7 @@ def render(analysis, verdicts, images, arms=""):
         + (f" Arms: {arms}." if arms else ""),
         f"![effects]({images[0]})",
         "## Effects",
-        _effects_table(effects, verdicts, alpha),
+        _effects_table(effects, verdicts, alpha) + _holm_note(effects),
         "## Trust checks",
         _trust(analysis),
         "## Sessions over the experiment",
@@ -53,6 +53,14 @@ def _effects_table(effects, verdicts, alpha):
         for row, verdict in zip(effects.itertuples(index=False), verdicts)
     ]
     return "\n".join([header, *rows])
+
+
+def _holm_note(effects):
+    """Why the two p columns agree when there is one treatment (a reader otherwise suspects a bug)."""
+    if effects[TREATMENT].nunique() > 1:
+        return ""
+    return ("\n\nWith one treatment each metric asks a single question, so Holm's correction has nothing to "
+            "correct: p (Holm) equals p. It differs once several treatments are compared with control.")
 
 
 def _trust(analysis):

@@ -32,6 +32,13 @@
 #
 # The plan: one day of traffic with experiment `AA` (Random against Random), one day with `STICKY_ARTIST`
 # (Random against StickyArtist, which plays another track by the artist you just heard), then the analysis.
+#
+# **You write four pieces of that analysis yourself** (Tasks 1.1–1.4): cutting the log into sessions, one
+# value per listener, Welch's interval of the relative effect, and the session-level test that section 7
+# shows to be overconfident. Each task is a function in a cell marked as a task; the cell after it checks
+# your function on a small planted case (and on the day's real data) and says in one sentence what is wrong,
+# if anything. The lesson then goes on with the package's own version, so an unfinished task never breaks
+# the cells after it. The exercise's answer is in the Solutions section at the end.
 
 # %%
 import shutil
@@ -58,6 +65,12 @@ from botify.analysis import (
     welch,
 )
 from botify.notebook import ensure_world, show_report, start_botify
+from botify.teaching.seminar1 import (
+    check_listener_means,
+    check_relative_interval,
+    check_session_level,
+    check_sessions,
+)
 from botify.training.data import read_catalog
 
 sns.set_theme(style="whitegrid", context="notebook")
@@ -151,8 +164,50 @@ print("its arms:", arm_names)
 #
 # A **session** is one listener's events in time order, up to and including their `last`. Its `time` is the
 # sum of the shares listened (so 2.5 means "two and a half tracks' worth of listening") and its `tracks` the
-# number of events. `sessionize` cuts the log into sessions; every session keeps its listener's arm in each
-# experiment.
+# number of events.
+#
+# **Task 1.1.** Write `sessions_of(events)`. It gets an event table like `sticky_events` (one row per request,
+# in time order, the listeners' requests interleaved) and returns one row per **complete** session with the
+# columns `user`, `start` and `end` (the `timestamp` of the session's first and last event), `tracks` and
+# `time`; the order of the rows does not matter. The rules:
+#
+# - cut each listener's events on their own: another listener's `last` ends nothing of yours;
+# - a session ends **with** its `last` event (the `last` counts as one of its tracks and its share is added);
+#   the listener's next event starts a new session;
+# - a listener's events after their final `last` are a session still going on when the log was read:
+#   drop them.
+#
+# Example: user 12 sends `next` at 10:00 (share 1.0), `next` at 10:01 (0.4) and `last` at 10:02 (0.6), then
+# `next` at 10:10. That is one session from 10:00 to 10:02 with 3 tracks and time 2.0; the 10:10 event is
+# dropped. (Hint: sort by user and timestamp, then count the `last` events *before* each row within its
+# listener: that count numbers the sessions.)
+
+# %% tags=["task"]
+def sessions_of(events):
+    """One row per complete session of ``events``: columns user, start, end (ms), tracks, time."""
+    ### BEGIN SOLUTION
+    events = events.sort_values(["user", "timestamp"], kind="stable")
+    is_last = (events["message"] == "last").astype(int)
+    number = is_last.groupby(events["user"]).cumsum() - is_last  # lasts before this row, per listener
+    sessions = (events.assign(number=number, is_last=is_last)
+                .groupby(["user", "number"])
+                .agg(start=("timestamp", "min"), end=("timestamp", "max"), tracks=("timestamp", "size"),
+                     time=("time", "sum"), ended=("is_last", "max"))
+                .reset_index())
+    return sessions.loc[sessions["ended"] == 1, ["user", "start", "end", "tracks", "time"]]
+    ### END SOLUTION
+
+
+# %% tags=["check"]
+check_sessions(sessions_of, sticky_events)
+### BEGIN HIDDEN TESTS
+check_sessions(sessions_of, hidden=True)
+### END HIDDEN TESTS
+
+# %% [markdown]
+# From here on we use the package's `sessionize`, which your function just matched. It does the same cut
+# without a `groupby` (fast on millions of events), numbers the sessions by start, and keeps every session's
+# arm in each experiment.
 
 # %%
 sticky_sessions = sessionize(sticky_events)
@@ -166,7 +221,7 @@ sticky_sessions[["session", "user", "tracks", "time", "STICKY_ARTIST"]].head()
 # before (that is what StickyArtist is designed to do). The first track is the listener's own pick and always
 # counts as fully heard.
 
-# %%
+# %% tags=["figure"]
 catalog = read_catalog(DATA)
 
 
@@ -205,7 +260,7 @@ plt.show()
 # then how each arm's running mean settled as the day's sessions came in (the simulated day lasts as long as
 # the traffic took to send, so its clock runs in seconds).
 
-# %%
+# %% tags=["figure"]
 fig, ax = plt.subplots(figsize=(8, 3.8))
 sns.histplot(data=sticky_sessions, x="time", hue="STICKY_ARTIST", hue_order=["C", "T1"], stat="density",
              common_norm=False, element="step", binwidth=0.25, ax=ax)
@@ -225,16 +280,42 @@ session_plots(sticky_sessions, "STICKY_ARTIST")
 # ## 3. Listener-level metrics and Welch confidence intervals
 #
 # The experiment randomised **listeners** (botify hashes the user id), so each listener is one observation.
-# `user_metrics` turns sessions into one row per listener and arm: totals (`sessions`, `tracks`, `time`), the
-# per-session means (`mean_tracks_per_session`, `mean_time_per_session`) and `mean_request_latency` (seconds
-# per request, how fast botify answered).
+#
+# **Task 1.2.** Write `listener_means(sessions, experiment)`. It gets a sessions table like `sticky_sessions`
+# and the name of the experiment to analyse, and returns one row per listener with the columns `user`,
+# `treatment` (the listener's arm, `"C"` or `"T1"`, read from the session column named `experiment`),
+# `sessions` (how many sessions they had) and `mean_time_per_session` (their total session time divided by
+# their number of sessions). Sessions with no arm in `experiment` are left out. Example: a listener of arm
+# T1 with sessions of time 2.0 and 1.5 gives one row `T1, 2, 1.75`.
+
+# %% tags=["task"]
+def listener_means(sessions, experiment):
+    """One row per listener: user, treatment (arm in ``experiment``), sessions, mean_time_per_session."""
+    ### BEGIN SOLUTION
+    per_listener = (sessions.groupby(["user", experiment], observed=True)["time"]
+                    .agg(sessions="size", mean_time_per_session="mean")
+                    .reset_index().rename(columns={experiment: "treatment"}))
+    return per_listener.assign(treatment=per_listener["treatment"].astype(str))
+    ### END SOLUTION
+
+
+# %% tags=["check"]
+check_listener_means(listener_means, sticky_sessions, "STICKY_ARTIST")
+### BEGIN HIDDEN TESTS
+check_listener_means(listener_means, hidden=True)
+### END HIDDEN TESTS
+
+# %% [markdown]
+# The package's `user_metrics` computes your table and more: per listener and arm, totals (`sessions`,
+# `tracks`, `time`), the per-session means (`mean_tracks_per_session`, `mean_time_per_session`) and
+# `mean_request_latency` (seconds per request, how fast botify answered). We use it from here on.
 
 # %%
 sticky_users = user_metrics(sticky_sessions, "STICKY_ARTIST")
 print(sticky_users.groupby("treatment").size().rename("listeners").to_string())
 sticky_users.head()
 
-# %%
+# %% tags=["figure"]
 fig, ax = plt.subplots(figsize=(8, 3.8))
 sns.histplot(data=sticky_users, x="mean_time_per_session", hue="treatment", hue_order=["C", "T1"],
              stat="density", common_norm=False, element="step", binwidth=0.25, ax=ax)
@@ -248,23 +329,54 @@ plt.show()
 # %% [markdown]
 # The question is whether the two dashed lines are further apart than chance would put them. **Welch's
 # t-test** answers it without assuming the two arms have the same spread (a new recommender often changes the
-# spread as well as the mean). For one metric, by hand:
+# spread as well as the mean). Effects are easier to compare across metrics **relative to the control
+# mean**, in percent, and that is how botify reports them.
 #
-# - difference of the means: `mean(T1) - mean(C)`;
-# - its standard error: `sqrt(var(C)/n_C + var(T1)/n_T1)`;
-# - 95% confidence interval: difference ± t × standard error, with t ≈ 1.96 for arms of hundreds of listeners
-#   (the exact t uses the Welch–Satterthwaite degrees of freedom).
+# **Task 1.3.** Write `relative_interval(control, treated)`: it gets the per-listener values of one metric in
+# each arm (two pandas Series, one number per listener) and returns a tuple `(effect, low, high)` in percent
+# of the control mean. The method, exactly as botify's `effects` (and so `botify report`) computes it:
+#
+# - the difference of the means: `d = mean(T1) - mean(C)`;
+# - its standard error from each arm's own **sample** variance (`ddof=1`):
+#   `se = sqrt(var_C/n_C + var_T1/n_T1)`;
+# - the Welch–Satterthwaite degrees of freedom:
+#   `df = (var_C/n_C + var_T1/n_T1)**2 / ((var_C/n_C)**2/(n_C - 1) + (var_T1/n_T1)**2/(n_T1 - 1))`;
+# - the 95% interval of the difference: `d ± t × se` with `t = scipy.stats.t.ppf(0.975, df)` (about 1.96 for
+#   arms of hundreds of listeners, wider for small arms);
+# - all three numbers divided by the control mean and multiplied by 100.
+#
+# The last step treats the control mean as known. That is not a delta-method interval (which would also count
+# the control mean's own noise and come out slightly wider); with hundreds of listeners per arm the two hardly
+# differ, and this way "significant" means exactly "the interval of the difference excludes 0".
+
+# %% tags=["task"]
+def relative_interval(control, treated):
+    """Welch's 95% interval of mean(treated) - mean(control), as (effect, low, high) in % of mean(control)."""
+    ### BEGIN SOLUTION
+    var_c, var_t = control.var(ddof=1) / len(control), treated.var(ddof=1) / len(treated)
+    difference = treated.mean() - control.mean()
+    df = (var_c + var_t) ** 2 / (var_c**2 / (len(control) - 1) + var_t**2 / (len(treated) - 1))
+    margin = stats.t.ppf(0.975, df) * np.sqrt(var_c + var_t)
+    return tuple(100 * np.array([difference, difference - margin, difference + margin]) / control.mean())
+    ### END SOLUTION
+
+
+# %% tags=["check"]
+check_relative_interval(relative_interval, sticky_users)
+### BEGIN HIDDEN TESTS
+check_relative_interval(relative_interval, hidden=True)
+### END HIDDEN TESTS
+
+# %% [markdown]
+# The package's `welch` returns the same test on the absolute scale, with its p-value; scipy's Welch test
+# agrees on the p-value.
 
 # %%
 control = sticky_users.loc[sticky_users["treatment"] == "C", "mean_time_per_session"]
 treated = sticky_users.loc[sticky_users["treatment"] == "T1", "mean_time_per_session"]
-difference = treated.mean() - control.mean()
-standard_error = np.sqrt(control.var() / len(control) + treated.var() / len(treated))
-print(f"by hand:  difference {difference:.3f}, about [{difference - 1.96 * standard_error:.3f}, "
-      f"{difference + 1.96 * standard_error:.3f}]")
 by_welch = welch(control, treated)
-print(f"welch():  difference {by_welch['diff']:.3f}, [{by_welch['low']:.3f}, {by_welch['high']:.3f}], "
-      f"p = {by_welch['p_value']:.2g}")
+print(f"welch():  difference {by_welch['diff']:.3f}, [{by_welch['low']:.3f}, {by_welch['high']:.3f}] "
+      f"({by_welch['df']:.0f} degrees of freedom), p = {by_welch['p_value']:.2g}")
 print(f"scipy:    p = {stats.ttest_ind(treated, control, equal_var=False).pvalue:.2g}")
 
 # %% [markdown]
@@ -278,7 +390,7 @@ sticky_effects = effects(sticky_users)
 sticky_effects[["metric", "control_mean", "treatment_mean", "effect", "ci_low", "ci_high",
                 "p_value"]].round(4)
 
-# %%
+# %% tags=["figure"]
 effects_plot(sticky_effects, title=f"STICKY_ARTIST ({arm_names})")
 
 # %%
@@ -290,9 +402,10 @@ assert mean_time.ci_low > 0, "StickyArtist should beat Random on session time"
 # %% [markdown]
 # How to read it:
 #
-# - **Session time and tracks per session** go up a lot, with intervals far from zero (in our course-size run:
-#   +87% [+80%, +94%] on mean time per session). Listeners like hearing more of an artist they just heard, at
-#   least for a few tracks. The totals per listener (`tracks`, `time`) go up with them.
+# - **Session time and tracks per session** go up a lot, with intervals far from zero (the cell above prints
+#   mean time per session; in our run at course size (2026-12-06): +87.0% [+80.2%, +93.8%]). Listeners like
+#   hearing more of an artist they just heard, at least for a few tracks. The totals per listener (`tracks`,
+#   `time`) go up with them.
 # - **Sessions per listener** should show no effect: in this simulator, how often someone comes back does not
 #   depend on what they heard. A metric the treatment cannot move is a good sanity check.
 # - **Latency** gets worse: StickyArtist looks the artist up before answering, Random does not. In relative
@@ -314,10 +427,14 @@ assert mean_time.ci_low > 0, "StickyArtist should beat Random on session time"
 # `show_report` is the whole of sections 2–3 in one call (load, sessionize, listener metrics, effects, plot)
 # plus the trust checks.
 
-# %%
+# %% tags=["figure"]
 aa_report = show_report(AA_LOGS, "AA")
 
 # %% [markdown]
+# The table has a column that section 3's did not: `p_holm`, the p-value after Holm's correction for testing
+# several treatments against one control. With one treatment (T1) each metric asks a single question, so
+# there is nothing to correct and `p_holm` equals `p_value`; the two differ once an experiment has T1, T2, ...
+#
 # What to look at: the points should be grey and every interval should straddle zero. Each metric is tested
 # at 5%, so across six metrics one coloured point now and then is possible by luck alone; section 5 measures
 # how often that happens. The trust lines should say the sample ratio is "ok" and that neither arm fell back
@@ -351,7 +468,7 @@ print(f"'STICKY_ARTIST' read from the A/A day: {wrong_day.effect:+.1f}% "
 # If the pipeline is right, the p-values of a metric are spread **evenly** over [0, 1] (a flat histogram),
 # so about 5% of them fall below 0.05.
 
-# %%
+# %% tags=["figure"]
 aa_users = user_metrics(aa_sessions).assign(treatment="C")  # every listener of day one heard Random
 aa_p_values = pd.concat([effects(aa_split(aa_users, seed=seed))[["metric", "p_value"]].assign(split=seed)
                          for seed in range(AA_SPLITS)], ignore_index=True)
@@ -390,7 +507,8 @@ assert user_level_rate["share"] < 0.25, user_level_rate  # loose: the smoke test
 # %% [markdown]
 # What to look at: each histogram is roughly flat (with the ups and downs of a few hundred random draws), and
 # each interval in the table should contain 5%. With six metrics, one interval that misses 5% by a little is
-# itself not surprising. (In our course-size run: mean time per session 4.6% [2.9%, 6.8%] over 500 splits.)
+# itself not surprising. (In our run at course size (2026-12-06): mean time per session 4.6% [2.9%, 6.8%]
+# over 500 splits.)
 #
 # Two remarks. First, this is why a single A/A test proves little: a pipeline that is right still fails one
 # A/A test in twenty, and a slightly broken one passes most of them. Repeating splits measures the rate
@@ -431,7 +549,7 @@ print(f"sample ratio: p = {filtered_srm['p_value']:.2g}, mismatch: {filtered_srm
 assert (filtered_srm["arms"].set_index("treatment")["users"]["T1"]
         < srm(aa_report.metrics)["arms"].set_index("treatment")["users"]["T1"])
 
-# %%
+# %% tags=["figure"]
 effects_plot(effects(filtered_users), title="AA with the bot filter on T1 only",
              warning=(f"SAMPLE RATIO MISMATCH (p = {filtered_srm['p_value']:.2g}): do not trust these effects"
                       if filtered_srm["mismatch"] else None))
@@ -441,9 +559,10 @@ effects_plot(effects(filtered_users), title="AA with the bot filter on T1 only",
 # session: the filter removed T1's shortest sessions, and with them the listeners who only had short sessions,
 # so the T1 listeners left over are the keener ones. Nothing in the effects table says so; the effects look
 # like a real, plausible improvement. The listener counts give it away: T1 lost a large share of its listeners
-# and the chi-square test calls it. (In our course-size run: T1 kept 638 of its 869 listeners, p = 2e-10, and
-# the A/A test "found" +4.8% [+1.0%, +8.6%] on mean time per session. With only a few hundred listeners the
-# same bug may stay under the 0.001 bar: the check needs enough listeners, like everything else.)
+# and the chi-square test calls it. (In our run at course size (2026-12-06): T1 kept 638 of its 869 listeners,
+# p = 1.6e-10, and the A/A test "found" +4.8% [+1.0%, +8.6%] on mean time per session. With only a few
+# hundred listeners the same bug may stay under the 0.001 bar: the check needs enough listeners, like
+# everything else.)
 #
 # Causes of a sample ratio mismatch seen in real systems: logging or filtering that differs between arms (this
 # one), a treatment that crashes or is slower so that some of its sessions never reach the log, listeners
@@ -452,44 +571,49 @@ effects_plot(effects(filtered_users), title="AA with the bot filter on T1 only",
 # Whatever the cause, the rule is the same: **with a mismatch, do not read the effects**; find the bug first.
 
 # %% [markdown]
-# ## 7. Exercise: why per listener, not per session?
+# ## 7. Why per listener, not per session?
 #
 # Sessions look like the natural unit of a music service, and there are more of them than listeners, so a
-# session-level test seems more powerful. Your task:
+# session-level test seems more powerful. Let us see what it does on the A/A day, where we know the truth: no
+# effect at all.
 #
-# 1. Using `aa_sessions` and the same `AA_SPLITS` re-splits of day one's listeners as in section 5
-#    (`aa_split(aa_users, seed=seed)` tells you each listener's half), assign every session to its
-#    listener's half and compare the two halves' **session** times with `welch`, treating each session as one
-#    observation. What share of splits gives p < 0.05? Compare with the listener-level rate of section 5.
-# 2. Do the same for the real A/B test: a session-level Welch interval for StickyArtist against Random on
-#    session time, next to the listener-level interval of section 3. Which one is narrower?
-# 3. Explain what you see. Hint: how many sessions do the most active listeners have, and are the sessions of
-#    one listener alike?
-#
-# Write your answer in the cell below, then compare with the solution that follows (its code cells and their
-# outputs start collapsed: click the bar to the left of a cell, or its "...", to expand it).
+# **Task 1.4.** Write `session_level_p_value(sessions, halves, column)`: Welch's two-sided p-value comparing
+# `column` (`"time"` or `"tracks"`) between the sessions of the two halves, **each session one
+# observation**. `sessions` is a sessions table like `aa_sessions`; `halves` has one row per listener with
+# the columns `user` and `treatment` (`"C"` or `"T1"`), as `aa_split` returns them. A session belongs to the
+# half of its listener (take it from `halves`, not from an experiment column of the sessions). Sessions of
+# listeners that are not in `halves` are left out. `welch` (or scipy's `ttest_ind` with `equal_var=False`)
+# does the test once you have the two groups of sessions.
 
-# %%
-# your code here
+# %% tags=["task"]
+def session_level_p_value(sessions, halves, column="time"):
+    """Welch's two-sided p-value of ``column`` between the halves' sessions, every session one observation."""
+    ### BEGIN SOLUTION
+    half = sessions["user"].map(halves.set_index("user")["treatment"])
+    return welch(sessions.loc[half == "C", column], sessions.loc[half == "T1", column])["p_value"]
+    ### END SOLUTION
 
+
+# %% tags=["check"]
+check_session_level(session_level_p_value)
+### BEGIN HIDDEN TESTS
+check_session_level(session_level_p_value, hidden=True)
+### END HIDDEN TESTS
 
 # %% [markdown]
-# ### Solution
-#
-# **1. The session-level A/A false-positive rate.** Split the listeners exactly as before, then carry each
-# listener's half over to their sessions.
+# Now the session-level test on the same `AA_SPLITS` re-splits of day one's listeners as in section 5, next to
+# the listener-level rates measured there. (The cell does what your function does with the package's `welch`,
+# so it runs whether or not your task is done.)
 
-# %% jupyter={"outputs_hidden": true, "source_hidden": true}
-def session_level_p_value(sessions, users_split, column="time"):
-    """Welch's p-value of a session-level comparison: every session counted as an independent observation."""
-    half = sessions["user"].map(users_split.set_index("user")["treatment"])
-    return welch(sessions.loc[half == "C", column], sessions.loc[half == "T1", column])["p_value"]
+# %% tags=["figure"]
+def split_p_values(split):
+    """Session-level Welch p-values of time and tracks for one A/A split of day one's listeners."""
+    halves = dict(tuple(aa_sessions.merge(split[["user", "treatment"]], on="user").groupby("treatment")))
+    return {column: welch(halves["C"][column], halves["T1"][column])["p_value"]
+            for column in ("time", "tracks")}
 
 
-session_p_values = pd.DataFrame([
-    {"time": session_level_p_value(aa_sessions, split),
-     "tracks": session_level_p_value(aa_sessions, split, "tracks")}
-    for split in (aa_split(aa_users, seed=seed) for seed in range(AA_SPLITS))])
+session_p_values = pd.DataFrame([split_p_values(aa_split(aa_users, seed=seed)) for seed in range(AA_SPLITS)])
 labels = {"session time": ("mean_time_per_session", "time"),
           "tracks per session": ("mean_tracks_per_session", "tracks")}
 rates = pd.concat({
@@ -514,9 +638,26 @@ plt.show()
 rates.style.format("{:.1%}")
 
 # %% [markdown]
-# **2. The session-level interval on the real A/B test.**
+# The session-level test fails its A/A test far more often than the 5% it promises, and worse on tracks per
+# session than on session time, while the listener-level test stays near 5%. The lesson rests on that, so the
+# next cell checks it (at course size; a smoke run has too few splits and listeners to tell).
 
-# %% jupyter={"outputs_hidden": true, "source_hidden": true}
+# %%
+session_rate = rates.loc[("session level", "tracks per session"), "share"]
+listener_rate = rates.loc[("listener level (section 5)", "tracks per session"), "share"]
+print(f"tracks per session, A/A false positives: {session_rate:.1%} per session, "
+      f"{listener_rate:.1%} per listener")
+if EPISODES >= 3000 and AA_SPLITS >= 500:
+    assert rates.loc[("session level", "tracks per session"), "ci_low"] > 0.05, rates
+    assert rates.loc[("session level", "session time"), "share"] > listener_rate, rates
+else:
+    print("(smoke size: not checked)")
+
+# %% [markdown]
+# On the real A/B test the session-level interval for StickyArtist against Random on session time, next to
+# the listener-level interval of section 3:
+
+# %%
 arm = sticky_sessions["STICKY_ARTIST"]
 per_session = welch(sticky_sessions.loc[arm == "C", "time"], sticky_sessions.loc[arm == "T1", "time"])
 base = sticky_sessions.loc[arm == "C", "time"].mean()
@@ -528,12 +669,12 @@ print(f"listener level: {mean_time.effect:+.1f}% [{mean_time.ci_low:+.1f}%, {mea
       f"width {mean_time.ci_high - mean_time.ci_low:.1f} points, {len(sticky_users):,} listeners")
 
 # %% [markdown]
-# **3. How alike are one listener's sessions?** Among listeners with several sessions on day one: how many
+# And how alike one listener's sessions are. Among listeners with several sessions on day one: how many
 # sessions they have, and how much of the spread of session time and length lies *between* listeners rather
 # than between the sessions of one listener (0% would mean a listener's sessions are as different from each
 # other as anyone's; 100% would mean they are all the same).
 
-# %% jupyter={"outputs_hidden": true, "source_hidden": true}
+# %%
 sessions_per_listener = aa_users["sessions"]
 print(f"sessions per listener on day one: mean {sessions_per_listener.mean():.1f}, "
       f"median {sessions_per_listener.median():.0f}, most {sessions_per_listener.max()}")
@@ -543,26 +684,14 @@ for column in ("time", "tracks"):
     print(f"session {column}: {between:.0%} of its variance is between listeners")
 
 # %% [markdown]
-# **Why.** The arms were made by splitting *listeners*, so the chance in the experiment is which listeners
-# landed in which arm. A session-level test pretends that every session was assigned on its own. But sessions
-# of one listener are alike (the same tastes, the same patience), and a few very active listeners contribute
-# dozens of sessions each while most listeners have one (in our course-size run: up to 34 sessions; 39% of the
-# variance of session time and 88% of that of session length lies between listeners). Whichever arm a heavy
-# listener falls into, all their sessions move that arm's mean together. The real noise of the session-level
-# difference is therefore larger than the formula assumes, the standard error comes out too small, and:
+# ### Exercise: explain what you see
 #
-# - in the A/A splits, the session-level test calls "significant" far more often than 5%, while the
-#   listener-level test stays near 5% (in our course-size run: 14% for session time and 28% for tracks per
-#   session). Tracks per session suffer most because a session's length depends mostly on the listener's
-#   patience, a trait of theirs, so one listener's sessions are even more alike in length than in time;
-# - on the real A/B test, the session-level interval looks more precise, but that precision is not earned:
-#   with a smaller true effect, the same overconfidence would turn noise into a "win". (It also measures a
-#   slightly different thing: a mean over sessions gives the most active listeners the most weight.)
+# 1. Why does the session-level test call "significant" so much more often than 5% on an A/A test, where
+#    nothing differs? Use the last cell's numbers.
+# 2. Why does tracks per session suffer more than session time?
+# 3. On the real A/B test the session-level interval is narrower. Is it the better one to report?
 #
-# Treating listeners as the unit fixes it: each listener contributes one number (their mean over their own
-# sessions), listeners are independent, and Welch's assumptions hold. (A session-level analysis can be done
-# correctly too, with a variance that accounts for the clustering by listener, such as the delta method; it
-# is more work for the same answer.)
+# Write your answer in the last cell of the notebook, under "Solutions", then compare.
 
 # %% [markdown]
 # ## Summary
@@ -582,3 +711,34 @@ for column in ("time", "tracks"):
 #
 # Next week: recommenders that learn from these logs (popularity, and how to evaluate a model offline before
 # it goes into an A/B test).
+
+# %% [markdown]
+# ## Solutions
+
+# %% [markdown]
+# ### BEGIN SOLUTION
+# **Section 7.** The arms were made by splitting *listeners*, so the chance in the experiment is which
+# listeners landed in which arm. A session-level test pretends that every session was assigned on its own.
+# But sessions of one listener are alike (the same tastes, the same patience), and a few very active listeners
+# contribute dozens of sessions each while most listeners have one (in our run at course size (2026-12-06): up
+# to 34 sessions; 39% of the variance of session time and 88% of that of session length lies between
+# listeners). Whichever arm a heavy listener falls into, all their sessions move that arm's mean together.
+# The real noise of the session-level difference is therefore larger than the formula assumes, and the
+# standard error comes out too small:
+#
+# 1. in the A/A splits the session-level test calls "significant" far more often than 5%, while the
+#    listener-level test stays near 5% (in that run: 14.0% for session time and 28.2% for
+#    tracks per session, against 4.6% and 6.0% per listener);
+# 2. tracks per session suffer most because a session's length depends mostly on the listener's patience, a
+#    trait of theirs, so one listener's sessions are even more alike in length than in time (88% against 39%
+#    of the variance between listeners);
+# 3. on the real A/B test the session-level interval looks more precise, but that precision is not earned:
+#    with a smaller true effect, the same overconfidence would turn noise into a "win". (It also measures a
+#    slightly different thing: a mean over sessions gives the most active listeners the most weight.) Report
+#    the listener-level one.
+#
+# Treating listeners as the unit fixes it: each listener contributes one number (their mean over their own
+# sessions), listeners are independent, and Welch's assumptions hold. (A session-level analysis can be done
+# correctly too, with a variance that accounts for the clustering by listener, such as the delta method; it
+# is more work for the same answer.)
+# ### END SOLUTION

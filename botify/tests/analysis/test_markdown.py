@@ -44,3 +44,12 @@ def test_a_log_path_under_the_working_directory_is_shown_relative(tmp_path, monk
     monkeypatch.chdir(tmp_path)
     assert markdown.shown_path(tmp_path / "reports" / "log") == "reports/log"
     assert markdown.shown_path("/elsewhere/log") == "/elsewhere/log"
+
+
+def test_the_page_says_why_p_holm_equals_p_with_one_treatment_and_only_then():
+    one = analysis()
+    assert "nothing to correct: p (Holm) equals p" in markdown.render(one, verdicts(one.effects), ("e", "s"))
+    metrics = one.metrics.assign(treatment=one.metrics["treatment"].mask(one.metrics.index % 3 == 0, "T2"))
+    two = Analysis("EXP", "log", one.sessions, metrics, effects(metrics), one.srm)
+    assert two.effects["treatment"].nunique() == 2
+    assert "nothing to correct" not in markdown.render(two, verdicts(two.effects), ("e", "s"))
