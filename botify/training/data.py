@@ -1,6 +1,7 @@
 """From event logs and the public catalog to training data.
 
-Positives (what a listener liked), a seeded train/test split, contextual
+Positives (what a listener liked), train/test splits (by session order for
+offline evaluation, seeded over pairs for tuning), contextual
 pairs (what was played after what, and for how long), item features for
 LightFM and the popularity list. Seminars 2-4 start here, from the frame
 ``botify.analysis.load_events(log_dir)`` returns.
@@ -44,9 +45,44 @@ def min_counts(pairs, min_user=1, min_track=1):
 
 
 def split(pairs, test_share=0.2, seed=0):
-    """A seeded random mask: the same seed gives the same (train, test) frames."""
+    """A seeded random mask over the pairs: the same seed gives the same (train, test) frames.
+
+    What ``botify train lightfm`` tunes and stops early on. It depends only on
+    the pairs, not on the order the log's lines came in, so the same day of
+    traffic always gives the same artifacts and a grade repeats to the digit.
+    A split by session order would not: with several simulator processes the
+    order of sessions in the log follows which process ran faster.
+    """
     mask = np.random.default_rng(seed).random(len(pairs)) < test_share
     return pairs[~mask].reset_index(drop=True), pairs[mask].reset_index(drop=True)
+
+
+def split_by_sessions(events, test_share=0.2):
+    """(train events, test events): the sessions of the log in order, the first ones train, the last
+    ``test_share`` of them test.
+
+    Sessions are ordered by their first event, in log order (``load_events``
+    sorts by time), and the cut is a count of sessions, not a clock time: how
+    fast the day ran does not move it, and no session is cut in two. The past
+    trains and the future tests, as when a model trained on yesterday serves
+    today (seminars 2 and 3).
+    """
+    session = session_ids(events)
+    sessions = int(session.max()) + 1 if len(session) else 0  # numbered in order of first appearance
+    test = (session >= sessions - round(sessions * test_share)).to_numpy()
+    return events[~test], events[test]
+
+
+def split_positives(events, test_share=0.2, threshold=POSITIVE_TIME):
+    """(train, test) liked pairs of :func:`split_by_sessions`'s two parts.
+
+    A pair liked in both parts stays in train only: a listener's list never
+    offers their train tracks, so it could not be found again in test.
+    """
+    train_events, test_events = split_by_sessions(events, test_share)
+    train, test = positives(train_events, threshold), positives(test_events, threshold)
+    again = test.merge(train, how="left", indicator=True)["_merge"].eq("both").to_numpy()
+    return train, test[~again].reset_index(drop=True)
 
 
 def session_ids(events):

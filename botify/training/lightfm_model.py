@@ -12,6 +12,8 @@ import dataclasses
 import numpy as np
 import optuna
 import pandas as pd
+import scipy.sparse as sp
+import sklearn.preprocessing
 from lightfm import LightFM
 from lightfm.data import Dataset
 from tqdm.auto import tqdm
@@ -50,23 +52,48 @@ def interactions(train, test=None, items=None, features=None):
 
     ``items`` lists every track that may be recommended (default: the tracks
     in the pairs); ``features`` is ``{track: [feature names]}`` from
-    :func:`botify.training.data.item_features`, identity features included.
+    :func:`botify.training.data.item_features`, or a ``(matrix, names)`` pair
+    with one row per track of ``items`` (homework 2 builds it by hand). Either
+    way each track also gets its own identity feature.
     """
     pairs = pd.concat([train, test]) if test is not None else train
     items = np.unique(pairs[fields.TRACK]) if items is None else np.asarray(items)
+    built = isinstance(features, tuple)
     dataset = Dataset()
-    names = None if features is None else sorted({name for track in items for name in features[int(track)]})
+    names = None if features is None or built else sorted(
+        {name for track in items for name in features[int(track)]})
     dataset.fit(np.unique(pairs[fields.USER]), items, item_features=names)
     user_map, _, item_map, _ = dataset.mapping()
+    if built:
+        matrix = with_identity(*features, len(items))
+    elif features is not None:
+        matrix = dataset.build_item_features((int(track), features[int(track)]) for track in items)
     return Interactions(
         train=_matrix(dataset, train),
         test=None if test is None else _matrix(dataset, test),
-        item_features=None if features is None else dataset.build_item_features(
-            (int(track), features[int(track)]) for track in items
-        ),
+        item_features=matrix if features is not None else None,
         user_ids=_inverse(user_map),
         item_ids=_inverse(item_map),
     )
+
+
+def with_identity(matrix, names, n_items):
+    """A hand-built (tracks x features) matrix as LightFM's ``Dataset`` would give it.
+
+    Each track's identity column first, then the named columns in sorted order
+    (empty ones dropped), every row scaled to sum to 1: the same matrix, to the
+    bit, as ``Dataset.build_item_features`` builds from the same features.
+    """
+    matrix = sp.csr_matrix(matrix, dtype=np.float32)
+    if matrix.shape != (n_items, len(names)):
+        raise ValueError(f"the item-feature matrix is {matrix.shape[0]} x {matrix.shape[1]} with "
+                         f"{len(names)} names; it needs one row per track ({n_items}) and a name per column")
+    counts = matrix.getnnz(axis=0)
+    used = [column for column in sorted(range(len(names)), key=names.__getitem__) if counts[column]]
+    identity = sp.identity(n_items, dtype=np.float32, format="csr")
+    full = sp.hstack([identity, matrix[:, used]], format="csr")
+    full.sort_indices()  # LightFM sums a row's feature vectors in this order
+    return sklearn.preprocessing.normalize(full, norm="l1", copy=False)
 
 
 def _matrix(dataset, pairs):
@@ -132,8 +159,9 @@ def suggest(trial):
     }
 
 
-def tune(data, trials=10, epochs=30, patience=3, k=10, seed=0, progress=False):
-    """An optuna study (seeded TPE) over :func:`suggest`; returns the best trial's :class:`Fit`.
+def tune(data, trials=10, epochs=30, patience=3, k=10, seed=0, progress=False, space=None):
+    """An optuna study (seeded TPE) over ``space``, a function ``trial -> parameters`` (default
+    :func:`suggest`); returns the best trial's :class:`Fit`.
 
     Every trial's learning curve is kept as its ``curve`` user attribute, and
     the study itself is the returned fit's ``study`` attribute for plotting.
@@ -143,7 +171,7 @@ def tune(data, trials=10, epochs=30, patience=3, k=10, seed=0, progress=False):
     best = {}
 
     def objective(trial):
-        result = fit(data, suggest(trial), epochs, patience, k, seed)
+        result = fit(data, (space or suggest)(trial), epochs, patience, k, seed)
         trial.set_user_attr("curve", result.curve)
         if not best or result.best_score > best["fit"].best_score:
             best["fit"] = result

@@ -21,9 +21,18 @@ EXCLUDE = ("none", "seen", "skipped")  # which of a listener's own tracks the pe
 
 def collaborative(logs, data_dir="data", out=None, trials=10, epochs=30, seed=0, item_features=True, k=10,
                   threshold=data.POSITIVE_TIME, test_share=0.2, patience=3, exclude="none", cold_start=True,
-                  progress=False, say=print):
-    """LightFM top-100 per listener: tune on a train/test split, refit on every positive, export.
+                  progress=False, say=print, suggest=None):
+    """LightFM top-100 per listener: tune on a seeded split of the positives, refit on every positive, export.
 
+    The split is :func:`botify.training.data.split`, not seminar 2's split by
+    session order: it must not depend on how the simulator's processes
+    interleaved, so that the same log gives the same artifacts (and grades).
+
+    ``item_features``: True for botify's own (:func:`botify.training.data.item_features`),
+    False for none, or a function ``(catalog, events) -> (matrix, names)`` that
+    builds them by hand (homework 2), one CSR row per catalog track. ``suggest``
+    is the optuna search space, ``trial -> LightFM parameters`` (default
+    :func:`botify.training.lightfm_model.suggest`).
     ``exclude`` drops the listener's own tracks from the lists: ``seen``
     (every track in the logs) or ``skipped`` (never listened beyond ``threshold``).
     ``cold_start`` also writes the most-liked tracks for user ids missing from the logs.
@@ -35,12 +44,12 @@ def collaborative(logs, data_dir="data", out=None, trials=10, epochs=30, seed=0,
     liked = data.positives(events, threshold)
     if liked.empty:
         raise TrainingError(f"no track in {logs} was listened to for more than {threshold}")
-    features = data.item_features(catalog, events) if item_features else None
+    features = _item_features(item_features, catalog, events)
     items = catalog.index.to_numpy() if item_features else np.unique(liked[fields.TRACK])
     say(f"{len(events)} events: {len(liked)} positives of {liked[fields.USER].nunique()} listeners "
         f"on {len(items)} tracks{' with item features' if item_features else ''}")
     split = lightfm_model.interactions(*data.split(liked, test_share, seed), items, features)
-    found = _search(split, trials, epochs, patience, k, seed, progress)
+    found = _search(split, trials, epochs, patience, k, seed, progress, suggest)
     popularity = lightfm_model.popularity_precision(split, k)
     say(f"best precision@{k} {found.best_score:.4f} after {found.best_epoch} epochs "
         f"(popularity {popularity:.4f}); refitting on every positive")
@@ -56,10 +65,18 @@ def collaborative(logs, data_dir="data", out=None, trials=10, epochs=30, seed=0,
             "study": found.study, "model": final.model, "interactions": full, "item_vectors": tracks}
 
 
-def _search(split, trials, epochs, patience, k, seed, progress):
+def _item_features(item_features, catalog, events):
+    """botify's features as a dict, a hand-built ``(matrix, names)`` pair, or None."""
+    if callable(item_features):
+        matrix, names = item_features(catalog, events)
+        return matrix, list(names)
+    return data.item_features(catalog, events) if item_features else None
+
+
+def _search(split, trials, epochs, patience, k, seed, progress, suggest=None):
     """An optuna study, or one fit with the default parameters when ``trials`` is 0."""
     if trials:
-        return lightfm_model.tune(split, trials, epochs, patience, k, seed, progress)
+        return lightfm_model.tune(split, trials, epochs, patience, k, seed, progress, space=suggest)
     return lightfm_model.fit(split, None, epochs, patience, k, seed, progress)
 
 

@@ -56,17 +56,27 @@ def test_skipped_pairs_are_never_liked(events):
     assert sorted(map(tuple, data.skipped(events).to_numpy().tolist())) == [(1, 12), (1, 13)]
 
 
-def test_split_is_deterministic_for_a_seed_and_partitions_the_pairs(tmp_path):
+def test_split_by_sessions_puts_the_last_sessions_of_the_log_in_test_whole(tmp_path):
     planted_logs.write_logs(tmp_path, n_sessions=100)
-    liked = data.positives(load_events(tmp_path))
-    train, test = data.split(liked, test_share=0.25, seed=7)
-    again, _ = data.split(liked, test_share=0.25, seed=7)
-    other, _ = data.split(liked, test_share=0.25, seed=8)
-    pd.testing.assert_frame_equal(train, again)
-    assert not train.equals(other)
-    assert len(train) + len(test) == len(liked)
-    assert 0.15 < len(test) / len(liked) < 0.35
-    assert pd.concat([train, test]).drop_duplicates().shape[0] == len(liked)
+    events = load_events(tmp_path)
+    train, test = data.split_by_sessions(events, test_share=0.25)
+    assert len(train) + len(test) == len(events)
+    assert data.session_ids(test).nunique() == 25 and data.session_ids(train).nunique() == 75
+    assert train[fields.TIMESTAMP].max() < test[fields.TIMESTAMP].min()  # the past trains, the future tests
+    assert test[fields.MESSAGE].iloc[-1] == fields.LAST and train[fields.MESSAGE].iloc[-1] == fields.LAST
+
+
+def test_split_positives_are_the_liked_pairs_of_each_part_and_a_pair_liked_again_stays_in_train(tmp_path):
+    planted_logs.write_logs(tmp_path, n_sessions=100)
+    events = load_events(tmp_path)
+    train, test = data.split_positives(events, test_share=0.25)
+    train_events, test_events = data.split_by_sessions(events, test_share=0.25)
+    pd.testing.assert_frame_equal(train, data.positives(train_events))
+    in_both = data.positives(test_events).merge(train)
+    assert len(in_both) > 0 and test.merge(train).empty
+    assert len(test) == len(data.positives(test_events)) - len(in_both)
+    assert pd.concat([train, test]).drop_duplicates().merge(data.positives(events)).shape[0] == \
+        len(data.positives(events))
 
 
 def test_min_counts_drop_rare_users_and_tracks():

@@ -37,12 +37,13 @@ def test_collaborative_serves_the_trained_lists(tmp_path, start_botify):
     experiment = BY_NAME["COLLABORATIVE"]
     treated = next(user for user in sorted(lists) if experiment.treatment(user) == "T1")
     control = next(user for user in sorted(lists) if experiment.treatment(user) == "C")
-    served = {user: [_next(service.url, user) for _ in range(12)] for user in (treated, control)}
+    # 12 requests after 12 different tracks: the same request would get the same seeded draw every time
+    served = {user: [_next(service.url, user, track) for track in range(12)] for user in (treated, control)}
     assert set(served[treated]) <= set(lists[treated])
     assert not set(served[control]) <= set(lists[control])  # Random: 12 draws from 200 tracks, list of 100
 
 
-def _next(url, user):
-    response = requests.post(f"{url}/next/{user}", json={"track": 0, "time": 1.0}, timeout=10)
+def _next(url, user, track):
+    response = requests.post(f"{url}/next/{user}", json={"track": track, "time": 1.0}, timeout=10)
     assert response.status_code == 200, response.text
     return response.json()["track"]

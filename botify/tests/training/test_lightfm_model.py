@@ -14,7 +14,7 @@ def planted(tmp_path_factory):
     planted_logs.write_logs(root / "log", n_sessions=600, seed=1)
     planted_logs.write_catalog(root / "data", planted_logs.planted_catalog())
     events = load_events(root / "log")
-    train, test = data.split(data.positives(events), seed=1)
+    train, test = data.split_positives(events)
     features = data.item_features(data.read_catalog(root / "data"), events)
     return train, test, features
 

@@ -44,7 +44,7 @@ def test_top_k_ranks_excludes_and_fills_from_the_fallback_order():
 
 def test_neighbours_recommend_the_listeners_planted_genre(tmp_path):
     genres = planted_logs.write_logs(tmp_path / "log", n_sessions=600, seed=1)
-    train, test = data.split(data.positives(load_events(tmp_path / "log")), seed=1)
+    train, test = data.split_positives(load_events(tmp_path / "log"))
     built = lightfm_model.interactions(train, test, items=range(200))
     scored = user_based.scores(built.train, user_based.similarities(built.train, neighbours=10))
     top = user_based.top_k(scored, k=10, exclude=built.train)
