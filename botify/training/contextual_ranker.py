@@ -14,9 +14,9 @@ import dataclasses
 import numpy as np
 import torch
 from torch import nn
-from tqdm.auto import tqdm
 
 from botify import fields
+from botify.progress import progress_bar, stopped_early
 
 
 class ContextualRanker(nn.Module):
@@ -123,20 +123,6 @@ def mse(model, pairs):
         return float(((model(start, track, user) - time) ** 2).mean())
 
 
-def stopped_early(bar, epoch, epochs):
-    """End an epoch bar at ``epoch`` as complete, saying it stopped early: a notebook then shows a full
-    (not a red, broken-off) bar that reads "stopped early at epoch 5/30"."""
-    if bar.disable:
-        return
-    name = bar.desc.removesuffix(": ")
-    bar.set_description(f"{name}: stopped early at epoch {epoch}/{epochs}", refresh=False)
-    bar.total = epoch
-    drawn = getattr(bar, "container", None)  # tqdm.notebook's widget keeps a maximum of its own
-    if drawn is not None:
-        drawn.children[1].max = epoch
-    bar.refresh()
-
-
 def train(pairs, n_tracks, n_users=0, dim=32, epochs=30, patience=3, batch_size=1024, lr=0.003,
           weight_decay=10.0, artists=None, genres=None, seed=0, progress=False):
     """Fit a :class:`ContextualRanker` on (user, start, track, time) pairs.
@@ -159,7 +145,7 @@ def train(pairs, n_tracks, n_users=0, dim=32, epochs=30, patience=3, batch_size=
     generator = torch.Generator().manual_seed(seed)
     data = tensors(train_pairs)
     best, best_epoch, curve = model, 0, []
-    with tqdm(total=epochs, desc="contextual", unit="epoch", disable=not progress) as bar:
+    with progress_bar(total=epochs, desc="contextual", unit="epoch", disable=not progress) as bar:
         for epoch in range(1, epochs + 1):
             for batch in torch.randperm(len(train_pairs), generator=generator).split(batch_size):
                 start, track, user, time = (column[batch] for column in data)

@@ -12,9 +12,9 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 import torch
-from tqdm.auto import tqdm
 
 from botify import fields
+from botify.progress import progress_bar
 
 TOP_SIZE = 100  # the length of every exported list
 CHUNK_CELLS = 2**24  # scores computed at once (64 MB of float32)
@@ -35,7 +35,8 @@ def top_k(queries, items, k=TOP_SIZE, exclude=None, progress=False):
     chunk = max(1, min(len(queries), CHUNK_CELLS // max(1, len(items))))
     buffer = np.empty((chunk, len(items)), np.float32)  # reused: fresh 64 MB blocks cost page faults
     items_t = np.ascontiguousarray(items.T)
-    for begin in tqdm(range(0, len(queries), chunk), desc="top-k", disable=not progress, unit="chunk"):
+    chunks = range(0, len(queries), chunk)
+    for begin in progress_bar(chunks, desc="top-k", disable=not progress, unit="chunk"):
         block = queries[begin : begin + chunk]
         scores = np.matmul(block, items_t, out=buffer[: len(block)])
         if exclude is not None:

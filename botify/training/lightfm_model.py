@@ -16,9 +16,9 @@ import scipy.sparse as sp
 import sklearn.preprocessing
 from lightfm import LightFM
 from lightfm.data import Dataset
-from tqdm.auto import tqdm
 
 from botify import fields
+from botify.progress import progress_bar, stopped_early
 from botify.training import export, ranking_metrics
 
 DEFAULT_PARAMS = {"no_components": 32, "learning_rate": 0.05, "loss": "warp", "max_sampled": 10}
@@ -134,16 +134,19 @@ def fit(data, params=None, epochs=30, patience=3, k=10, seed=0, progress=False):
     params = {**DEFAULT_PARAMS, **(params or {})}
     model = LightFM(**params, random_state=seed)
     best = Fit(model, params, [], 0, float("nan"))
-    for epoch in tqdm(range(1, epochs + 1), desc="lightfm", unit="epoch", disable=not progress):
-        model.fit_partial(data.train, item_features=data.item_features, epochs=1, num_threads=1)
-        if data.test is None:
-            best.best_epoch = epoch
-            continue
-        best.curve.append(precision(model, data, k))
-        if not best.best_score >= best.curve[-1]:
-            best.model, best.best_epoch, best.best_score = copy.deepcopy(model), epoch, best.curve[-1]
-        elif epoch - best.best_epoch >= patience:
-            break
+    with progress_bar(total=epochs, desc="lightfm", unit="epoch", disable=not progress) as bar:
+        for epoch in range(1, epochs + 1):
+            model.fit_partial(data.train, item_features=data.item_features, epochs=1, num_threads=1)
+            bar.update()
+            if data.test is None:
+                best.best_epoch = epoch
+                continue
+            best.curve.append(precision(model, data, k))
+            if not best.best_score >= best.curve[-1]:
+                best.model, best.best_epoch, best.best_score = copy.deepcopy(model), epoch, best.curve[-1]
+            elif epoch - best.best_epoch >= patience:
+                stopped_early(bar, epoch, epochs)
+                break
     return best
 
 

@@ -1,7 +1,5 @@
 """The torch contextual ranker on planted sessions: it beats the mean and ranks the mood first."""
 
-import io
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -78,27 +76,6 @@ def test_top_tracks_after_a_start_share_its_genre(pairs):
     queries, items = model.vectors()
     top = export.top_k(queries[starts], items, k=10)
     assert np.mean(top % 4 == (starts % 4)[:, None]) > 0.6
-
-
-def test_an_early_stop_closes_the_text_bar_full_and_says_where_it_stopped():
-    from tqdm import tqdm
-
-    shown = io.StringIO()
-    with tqdm(total=30, desc="contextual", file=shown) as bar:
-        bar.update(5)
-        contextual_ranker.stopped_early(bar, 5, 30)
-    last = shown.getvalue().split("\r")[-1]
-    assert "contextual: stopped early at epoch 5/30" in last and "100%" in last and "5/5" in last
-
-
-def test_an_early_stop_leaves_the_notebook_bar_green_not_red():
-    from tqdm.notebook import tqdm
-
-    with tqdm(total=30, desc="contextual") as bar:
-        bar.update(5)
-        contextual_ranker.stopped_early(bar, 5, 30)
-    drawn = bar.container.children[1]
-    assert (drawn.bar_style, drawn.max, drawn.value) == ("success", 5, 5)
 
 
 def test_training_with_a_bar_counts_every_epoch_it_ran(pairs, capsys):
