@@ -2,13 +2,17 @@
 measured tables of the READMEs. No picture comes from anywhere else.
 
     .venv/bin/python slides/figures.py            # redraw every figure (slides/render.py draws missing ones)
+    .venv/bin/python slides/figures.py ndcg       # redraw one
+    .venv/bin/python slides/figures.py --smoke --out /tmp/figures   # every figure at a tenth of the size
+
+The PNGs are committed (slides/figures/), so a deck reads correctly on a code-hosting page; redraw and commit
+them after changing this file.
 
 Simulated figures use a small world (20,000 tracks, 4,000 listeners, seed 31337) and the simulator's
 numpy batch stepper, so all of them take a few seconds.
 """
 
 import pathlib
-import sys
 
 import numpy as np
 from matplotlib.figure import Figure
@@ -19,6 +23,13 @@ FIGURES = HERE / "figures"
 BLUE, ORANGE, GREEN, RED, GREY, INK = "#4c72b0", "#dd8452", "#55a868", "#c44e52", "#8c8c8c", "#1d2b3a"
 WORLD_SEED, WORLD_TRACKS, WORLD_USERS = 31337, 20_000, 4_000
 POSITIVE_TIME = 0.8  # a track heard past 80% is a positive (botify.training.data)
+SMOKE = {"scale": 1.0}  # draw(..., smoke=True): a tenth of every simulated size, for the test
+DPI = 100  # 1,000 pixels across for a 10-inch figure: sharp on a projector, 30-110 KB per PNG
+
+
+def _n(size, least=200):
+    """A simulated size (sessions, listeners, rounds), a tenth of it at smoke size."""
+    return max(least, int(size * SMOKE["scale"])) if SMOKE["scale"] < 1 else size
 
 
 def _figure(width=10.0, height=4.6):
@@ -130,7 +141,7 @@ def _world():
     if "world" not in _CACHE:
         from sim.generator import generate_world
 
-        _CACHE["world"] = generate_world(WORLD_SEED, WORLD_TRACKS, WORLD_USERS)
+        _CACHE["world"] = generate_world(WORLD_SEED, _n(WORLD_TRACKS, 2000), _n(WORLD_USERS, 500))
     return _CACHE["world"]
 
 
@@ -141,6 +152,7 @@ def _play(policy, sessions=3000, seed=0):
     world = _world()
     listeners = BatchListeners(world)
     rng = np.random.default_rng(seed)
+    sessions = _n(sessions)
     users, tracks = listeners.reset(sessions, rng)
     times = np.ones(sessions)
     steps = [(tracks.copy(), times.copy())]
@@ -290,7 +302,7 @@ def _synthetic(effect, users=3000, seed=0):
     from botify.analysis import user_metrics
     from botify.analysis.synthetic_ab import simulate_sessions
 
-    sessions = simulate_sessions(users=users, experiment="EXPERIMENT", effect=effect, seed=seed)
+    sessions = simulate_sessions(users=_n(users), experiment="EXPERIMENT", effect=effect, seed=seed)
     return sessions, user_metrics(sessions, "EXPERIMENT")
 
 
@@ -317,7 +329,7 @@ def aa_pvalues():
     sessions, users = _synthetic(0.0, users=3000, seed=5)
     users = users.assign(treatment="C")
     listener_level, session_level = [], []
-    for seed in range(300):
+    for seed in range(_n(300, 20)):
         split = aa_split(users, seed=seed)
         listener_level.append(effects(split, metrics=("mean_time_per_session",))["p_value"].iloc[0])
         half = sessions["user"].map(split.set_index("user")["treatment"])
@@ -406,33 +418,359 @@ def spark_vs_pandas():
     return plot(summarise(pd.read_csv(DEFAULT_OUT.with_suffix(".csv"))))
 
 
+# --- metrics, architectures, off-policy evaluation, exploration ------------------------------------------
+
+def _log_split(day):
+    """Positives of the first 80% of sessions (train) and of the last 20% (test), in the order played."""
+    cut = int(0.8 * len(day["time"]))
+    rows, cols = np.nonzero(day["heard"] > POSITIVE_TIME)
+    users, tracks = day["users"][rows], day["history"][rows, cols]
+    train = rows < cut
+    test = {}
+    for user, track in zip(users[~train].tolist(), tracks[~train].tolist()):
+        test.setdefault(user, set()).add(track)
+    return users[train], tracks[train], day["heard"][rows, cols][train], test
+
+
+def _top_list(tracks, heard, n_tracks, k=100):
+    """TopPop's rule: tracks by likes, ties broken by total time heard, most liked first."""
+    likes = np.bincount(tracks, minlength=n_tracks)
+    time = np.bincount(tracks, weights=heard, minlength=n_tracks)
+    return np.lexsort((-time, -likes))[:k].tolist()
+
+
+def _dcg(flags):
+    return float(sum(flag / np.log2(rank + 1) for rank, flag in enumerate(flags, start=1)))
+
+
+def ndcg_at_k(lists, relevant, k=10):
+    """Mean NDCG@k with binary gains, over listeners with at least one relevant track."""
+    values = []
+    for user, liked in relevant.items():
+        flags = [track in liked for track in list(lists.get(user, ()))[:k]]
+        values.append(_dcg(flags) / _dcg([True] * min(len(liked), k)))
+    return float(np.mean(values))
+
+
+def ap_at_k(lists, relevant, k=10):
+    """Mean average precision@k: precision at each hit's rank, summed, over min(relevant, k)."""
+    values = []
+    for user, liked in relevant.items():
+        flags = [track in liked for track in list(lists.get(user, ()))[:k]]
+        hits = np.cumsum(flags)
+        values.append(sum(hits[i] / (i + 1) for i, flag in enumerate(flags) if flag) / min(len(liked), k))
+    return float(np.mean(values))
+
+
+def ndcg():
+    """NDCG by hand on TopPop's top-10 for one test listener, and four metrics over every test listener."""
+    from botify.training.ranking_metrics import precision_at_k, recall_at_k, shuffled_top
+
+    world, day = _world(), _sticky_day()
+    _, tracks, heard, test = _log_split(day)
+    top = _top_list(tracks, heard, world.n_tracks)
+    lists = {"ordered top-100": {u: top for u in test}, "shuffled top-100 (TopPop)": shuffled_top(top, test),
+             "100 random tracks": {u: np.random.default_rng(u).choice(world.n_tracks, 100, replace=False)
+                                   .tolist() for u in test}}
+    user = max(sorted(test), key=lambda u: sum(t in test[u] for t in top[:10]))
+    liked = test[user]
+    fig = _figure(12, 5.0)
+    left, right = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.25, 1]})
+    rows, total = [], 0.0
+    for rank, track in enumerate(top[:10], start=1):
+        hit = track in liked
+        gain = hit / np.log2(rank + 1)
+        total += gain
+        rows.append([rank, track, world.catalog[track]["genre"], "yes" if hit else "",
+                     f"{1 / np.log2(rank + 1):.3f}", f"{gain:.3f}" if hit else ""])
+    ideal = _dcg([True] * min(len(liked), 10))
+    left.axis("off")
+    table = left.table(cellText=rows, colLabels=["rank i", "track", "genre", "liked", "1/log₂(i+1)", "gain"],
+                       loc="upper center", cellLoc="center")
+    table.auto_set_font_size(False)
+    table.set_fontsize(10.5)
+    table.scale(1, 1.25)
+    hits = sum(t in liked for t in top[:10])
+    ranks = [i for i, t in enumerate(top[:10], start=1) if t in liked]
+    terms = " + ".join(f"{n}/{i}" for n, i in enumerate(ranks, start=1))
+    average = sum(n / i for n, i in enumerate(ranks, start=1)) / min(len(liked), 10)
+    left.text(0.5, 0.12, f"precision@10 = {hits}/10 · recall@10 = {hits}/{len(liked)}\n"
+              f"AP@10 = ({terms}) / {min(len(liked), 10)} = {average:.3f}", ha="center", fontsize=11.5,
+              transform=left.transAxes)
+    left.set_title(f"listener {user}: {len(liked)} likes in the test sessions, {hits} in TopPop's top-10\n"
+                   f"DCG@10 = {total:.3f}, ideal DCG@10 = {ideal:.3f}, NDCG@10 = {total / ideal:.3f}",
+                   fontsize=11.5)
+    metrics = {"precision@10": precision_at_k, "recall@10": recall_at_k, "MAP@10": ap_at_k,
+               "NDCG@10": ndcg_at_k}
+    width = 0.27
+    for j, (name, scored) in enumerate(lists.items()):
+        values = [metric(scored, test, 10) for metric in metrics.values()]
+        bars = right.bar(np.arange(len(metrics)) + (j - 1) * width, values, width, label=name,
+                         color=[BLUE, ORANGE, GREY][j])
+        right.bar_label(bars, fmt="%.3f", fontsize=8.5, padding=2)
+    right.set_xticks(range(len(metrics)), list(metrics))
+    right.set(ylabel="mean over test listeners",
+              title=f"{len(test):,} test listeners (last 20% of sessions)")
+    right.legend(frameon=False, fontsize=10)
+    right.margins(y=0.15)
+    fig.suptitle(f"TopPop learnt from the first 80% of a simulated StickyArtist day ({len(day['time']):,} "
+                 "sessions), scored on the last 20%", fontsize=12)
+    return fig
+
+
+def _constant(path, name):
+    """A module-level constant of the course's code, read from its source without importing it."""
+    import ast
+
+    tree = ast.parse((HERE.parent / path).read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == name for t in node.targets):
+            return ast.literal_eval(node.value)
+    raise LookupError(f"{name} not found in {path}")
+
+
+def funnel():
+    """botify's two-stage sizes, read from its code, beside the orders of magnitude YouTube published."""
+    import inspect
+
+    from sim.generator import generate_world
+
+    catalog = inspect.signature(generate_world).parameters["n_tracks"].default
+    candidates = _constant("botify/training/export.py", "TOP_SIZE")
+    shortlist = _constant("botify/service/recommenders/two_stage.py", "TOP_K")
+    stages = ["catalog", "candidates (stage 1)", "ranked shortlist (stage 2)", "shown / played"]
+    ours = [catalog, candidates, shortlist, 1]
+    youtube = [3e6, 3e2, 3e1, None]
+    words = ["millions", "hundreds", "dozens", ""]
+    fig = _figure(11, 4.2)
+    ax = fig.add_subplot()
+    y = np.arange(len(stages))
+    ax.barh(y - 0.18, ours, height=0.34, color=BLUE, label="botify TwoStage (sizes read from the code)")
+    for yy, value in zip(y, ours):
+        ax.text(value * 1.15, yy - 0.18, f"{value:,}", va="center", fontsize=11, color=BLUE)
+    for yy, value, word in zip(y, youtube, words):
+        if value:
+            ax.barh(yy + 0.18, value, height=0.34, color=ORANGE + "88", hatch="//", edgecolor=ORANGE)
+            ax.text(value * 1.15, yy + 0.18, word, va="center", fontsize=11, color=ORANGE)
+    ax.set_yticks(y, stages, fontsize=11.5)
+    ax.invert_yaxis()
+    ax.set(xscale="log", xlim=(0.8, 3e8),
+           xlabel=f"items at each stage (log scale) · botify: sim world's default {catalog:,} tracks, "
+                  f"export.TOP_SIZE = {candidates}, TwoStage.TOP_K = {shortlist}",
+           title="The funnel: each stage sees fewer items and may spend more per item")
+    from matplotlib.patches import Patch
+
+    handles = [Patch(color=BLUE, label="botify TwoStage (sizes read from the code)"),
+               Patch(facecolor=ORANGE + "88", hatch="//", edgecolor=ORANGE,
+                     label="YouTube as published, order of magnitude only")]
+    ax.legend(handles=handles, frameon=False, loc="lower right", fontsize=10.5)
+    return fig
+
+
+def _first_step(policy, sessions, seed):
+    """The first recommendation of ``sessions`` fresh sessions: (first tracks, actions, time heard)."""
+    from sim.vectorised import BatchListeners
+
+    listeners, rng = BatchListeners(_world()), np.random.default_rng(seed)
+    users, first = listeners.reset(sessions, rng)
+    actions = np.asarray(policy(first, rng))
+    times, _ = listeners.step(actions, rng)
+    return first, actions, times
+
+
+class _StickyOrRandom:
+    """StickyArtist with probability 1 - share, a uniformly random track otherwise; knows its propensities."""
+
+    def __init__(self, share):
+        from sim.array_policies import StickyArtistPolicy
+
+        world = _world()
+        self.share, self.n, self.artist_of = share, world.n_tracks, world.artist_of
+        self.sticky = StickyArtistPolicy(world)
+        self.count = np.bincount(world.artist_of)
+
+    def __call__(self, first, rng):
+        self.sticky.rng = rng
+        explore = rng.random(len(first)) < self.share
+        return np.where(explore, rng.integers(self.n, size=len(first)), self.sticky(None, first, None))
+
+    def propensity(self, first, actions):
+        same = self.artist_of[actions] == self.artist_of[first]
+        return (1 - self.share) * same / self.count[self.artist_of[first]] + self.share / self.n
+
+
+def _mean_ci(values):
+    values = np.asarray(values, dtype=float)
+    return values.mean(), 1.96 * values.std(ddof=1) / np.sqrt(len(values))
+
+
+def off_policy():
+    """IPS and doubly robust estimates from a logged day, against each target policy run in the simulator."""
+    sessions = _n(20_000)
+    logging = _StickyOrRandom(0.5)
+    first, actions, reward = _first_step(logging, sessions, seed=11)
+    mu = logging.propensity(first, actions)
+    same = _world().artist_of[actions] == _world().artist_of[first]
+    fitted = {True: reward[same].mean(), False: reward[~same].mean()}  # the reward model of DR
+    r_hat = np.where(same, fitted[True], fitted[False])
+    targets = [0.0, 0.1, 0.25, 0.75]
+    fig = _figure(11, 4.4)
+    ax = fig.add_subplot()
+    kinds = [("naive: mean of the log", GREY, "s"), ("IPS", BLUE, "o"), ("doubly robust", GREEN, "D"),
+             ("truth: the policy run in the simulator", RED, "*")]
+    for x, share in enumerate(targets):
+        target = _StickyOrRandom(share)
+        w = target.propensity(first, actions) / mu
+        mass_same = (1 - share) + share * target.count[target.artist_of[first]] / target.n
+        direct = mass_same * fitted[True] + (1 - mass_same) * fitted[False]
+        truth = _first_step(target, sessions, seed=12)[2]
+        estimates = [_mean_ci(reward), _mean_ci(w * reward), _mean_ci(direct + w * (reward - r_hat)),
+                     _mean_ci(truth)]
+        for k, ((name, color, marker), (mean, half)) in enumerate(zip(kinds, estimates)):
+            ax.errorbar(x + (k - 1.5) * 0.15, mean, yerr=half, fmt=marker, color=color, capsize=4, ms=8,
+                        label=name if x == 0 else None)
+    ax.set_xticks(range(len(targets)), [f"StickyArtist\n+ {int(100 * s)}% random" for s in targets])
+    ax.set(ylabel="time heard of the first recommendation",
+           title=f"Logged: StickyArtist + 50% random, {sessions:,} sessions · estimated: four other policies "
+                 "(95% CIs)")
+    ax.legend(frameon=False, fontsize=10, loc="upper right")
+    return fig
+
+
+def bandits():
+    """Greedy, ε-greedy, Thompson sampling and LinUCB choosing a session's first recommendation."""
+    world, day = _world(), _sticky_day()
+    arms = _top_list(day["positive_tracks"], np.ones(len(day["positive_tracks"])), world.n_tracks, k=50)
+    arms = np.asarray(arms)
+    genres, genre_of = np.unique([row["genre"] for row in world.catalog], return_inverse=True)
+    rounds, batch = _n(200, 10), 100
+    policies = {"greedy": _Greedy(len(arms), 0.0), "ε-greedy, ε = 0.1": _Greedy(len(arms), 0.1),
+                "Thompson sampling": _Thompson(len(arms)), "LinUCB (genre of the first track)":
+                _LinUCB(len(arms), len(genres))}
+    from sim.vectorised import BatchListeners
+
+    listeners = BatchListeners(world)
+    curves = {name: [] for name in policies}
+    for r in range(rounds):
+        for name, policy in policies.items():
+            rng = np.random.default_rng(1000 + r)  # every policy meets the same listeners and first tracks
+            _, first = listeners.reset(batch, rng)
+            context = np.eye(len(genres))[genre_of[first]]
+            choice = policy.choose(context, rng)
+            times, _ = listeners.step(arms[choice], rng)
+            liked = (times > POSITIVE_TIME).astype(float)
+            policy.update(context, choice, liked)
+            curves[name].append(liked.mean())
+    fig = _figure(10.5, 4.2)
+    ax = fig.add_subplot()
+    steps = np.arange(1, rounds + 1) * batch
+    for (name, values), color in zip(curves.items(), [GREY, ORANGE, BLUE, GREEN]):
+        ax.plot(steps, np.cumsum(values) / np.arange(1, rounds + 1), color=color, lw=2,
+                label=f"{name}: {100 * np.mean(values):.1f}% liked")
+    ax.set(xlabel="first recommendations served (the bandits learn after every 100)",
+           ylabel="share liked so far (time > 0.8)",
+           title=f"Bandits over TopPop's {len(arms)} tracks in the simulator: which to play first?")
+    ax.legend(frameon=False, fontsize=10.5)
+    return fig
+
+
+class _Greedy:
+    def __init__(self, arms, epsilon):
+        self.sums, self.counts, self.epsilon = np.zeros(arms), np.zeros(arms), epsilon
+
+    def choose(self, context, rng):
+        means = np.where(self.counts > 0, self.sums / np.maximum(self.counts, 1), np.inf)
+        best = np.flatnonzero(means == means.max())
+        choice = rng.choice(best, size=len(context))
+        explore = rng.random(len(context)) < self.epsilon
+        return np.where(explore, rng.integers(len(self.sums), size=len(context)), choice)
+
+    def update(self, context, choice, reward):
+        np.add.at(self.sums, choice, reward)
+        np.add.at(self.counts, choice, 1)
+
+
+class _Thompson(_Greedy):
+    """Beta(1 + likes, 1 + misses) per track; play the best of one draw from each."""
+
+    def __init__(self, arms):
+        super().__init__(arms, 0.0)
+
+    def choose(self, context, rng):
+        draws = rng.beta(1 + self.sums, 1 + self.counts - self.sums, size=(len(context), len(self.sums)))
+        return draws.argmax(axis=1)
+
+
+class _LinUCB:
+    """One ridge regression per track on the context; play the best upper confidence bound."""
+
+    def __init__(self, arms, dim, alpha=1.0):
+        self.a = np.tile(np.eye(dim), (arms, 1, 1))
+        self.b, self.alpha = np.zeros((arms, dim)), alpha
+
+    def choose(self, context, rng):
+        inverse = np.linalg.inv(self.a)
+        theta = np.einsum("kij,kj->ki", inverse, self.b)
+        mean = context @ theta.T
+        width = np.sqrt(np.einsum("ni,kij,nj->nk", context, inverse, context))
+        score = mean + self.alpha * width + 1e-9 * rng.random(mean.shape)
+        return score.argmax(axis=1)
+
+    def update(self, context, choice, reward):
+        np.add.at(self.a, choice, np.einsum("ni,nj->nij", context, context))
+        np.add.at(self.b, choice, context * reward[:, None])
+
+
 DRAWINGS = {
     "loop": loop, "policies": policies, "effects": effects_screenshot, "sessions": sessions_screenshot,
     "aa_pvalues": aa_pvalues, "long_tail": long_tail, "factorisation": factorisation,
     "leaderboard": leaderboard, "drift": drift, "two_stage": two_stage, "tradeoff": tradeoff, "load": load,
-    "spark_vs_pandas": spark_vs_pandas,
+    "spark_vs_pandas": spark_vs_pandas, "ndcg": ndcg, "funnel": funnel, "off_policy": off_policy,
+    "bandits": bandits,
 }
 
 
-def draw(names=None, folder=FIGURES):
-    """Draw the named figures (all by default) as PNGs into ``folder``; returns their paths."""
+def draw(names=None, folder=FIGURES, smoke=False):
+    """Draw the named figures (all by default) as PNGs into ``folder``; returns their paths.
+
+    ``smoke`` draws every figure from a tenth of the simulated sizes (a smaller world, fewer sessions): the
+    same code in a fraction of the time, for the test that keeps the committed figures honest."""
     folder.mkdir(parents=True, exist_ok=True)
+    SMOKE["scale"], saved = (0.1 if smoke else 1.0), dict(_CACHE)
+    _CACHE.clear()
     paths = []
-    for name in names or DRAWINGS:
-        path = folder / f"{name}.png"
-        DRAWINGS[name]().savefig(path, dpi=100)
-        paths.append(path)
+    try:
+        for name in names or DRAWINGS:
+            path = folder / f"{name}.png"
+            DRAWINGS[name]().savefig(path, dpi=DPI)
+            paths.append(path)
+    finally:
+        SMOKE["scale"] = 1.0
+        _CACHE.clear()
+        _CACHE.update(saved if smoke else {})
     return paths
 
 
 def ensure(folder=FIGURES):
-    """Draw the figures that are missing or older than this file."""
-    stamp = pathlib.Path(__file__).stat().st_mtime
-    stale = [name for name in DRAWINGS
-             if not (folder / f"{name}.png").exists() or (folder / f"{name}.png").stat().st_mtime < stamp]
-    return draw(stale, folder) if stale else []
+    """Draw the figures that are missing (they are committed; redraw one with ``figures.py NAME``)."""
+    missing = [name for name in DRAWINGS if not (folder / f"{name}.png").exists()]
+    return draw(missing, folder) if missing else []
+
+
+def main(argv=None):
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("names", nargs="*", help=f"figures to draw (default: all): {', '.join(DRAWINGS)}")
+    parser.add_argument("--out", type=pathlib.Path, default=FIGURES, help="folder (default slides/figures)")
+    parser.add_argument("--smoke", action="store_true", help="a tenth of the simulated sizes (the test's)")
+    args = parser.parse_args(argv)
+    unknown = set(args.names) - set(DRAWINGS)
+    if unknown:
+        parser.error(f"no such figure: {', '.join(sorted(unknown))}")
+    for written in draw(args.names or None, args.out, smoke=args.smoke):
+        print(f"{written}  {written.stat().st_size / 1000:.0f} KB")
 
 
 if __name__ == "__main__":
-    for written in draw(sys.argv[1:] or None):
-        print(written)
+    main()

@@ -77,6 +77,14 @@ def _base64(content):
     return base64.b64encode(raw).decode("ascii")
 
 
+def read_deck(source):
+    """A deck as a notebook, its last slide ("References") rebuilt from the citations in its text."""
+    import citations  # slides/citations.py, beside this file
+
+    text = citations.with_references(source.read_text(encoding="utf-8"))
+    return jupytext.reads(text, fmt="md:myst")
+
+
 def title_of(notebook):
     """The deck's title: the first heading of its first cell."""
     match = re.search(r"^#\s+(.+)$", notebook.cells[0].source, flags=re.MULTILINE)
@@ -133,7 +141,7 @@ def build(names=None, out=BUILD):
     sources = [path for path in decks() if not names or path.stem in names]
     built = []
     for source in sources:
-        notebook = jupytext.read(source)
+        notebook = read_deck(source)
         built.append((render_deck(source, notebook, out, assets), title_of(notebook), slide_count(notebook)))
     if not names:
         write_index(built, out)

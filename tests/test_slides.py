@@ -1,7 +1,9 @@
 """The lecture decks (slides/): sources of the promised size with speaker notes, built by `make slides`'s own
 command into self-contained HTML, and rendered in headless Chromium with no console error, no missing asset
-and no request to the network. Screenshots of each deck's title and one content slide are kept in
-slides/build/screenshots/ for a person to look at."""
+and no request to the network, every slide fitting its frame and the last one its references. Screenshots of
+each deck's title, one content slide and the references are kept in slides/build/screenshots/ for a person
+to look at. The references come from slides/references.bib; the figures are committed and redrawn here at
+smoke size."""
 
 import importlib.util
 import pathlib
@@ -31,6 +33,9 @@ def _load(name):
 
 render = _load("render")
 chromium = _load("chromium")
+citations = _load("citations")
+figures = _load("figures")
+BIB = citations.read_bib()
 DECKS = render.decks()
 NAMES = [path.stem for path in DECKS]
 IMAGE = re.compile(r"!\[[^\]]*\]\(([^)\s]+)\)")
@@ -63,6 +68,58 @@ def test_deck_uses_only_the_course_figures_and_no_web_address(source):
                for path in images), images
     assert not re.search(r"https?://(?!127\.0\.0\.1|localhost)", text), (
         "a deck links nothing beyond the loopback")
+
+
+def test_every_bib_entry_is_complete_and_has_its_own_label():
+    for key, entry in BIB.items():
+        assert entry.get("title") and re.fullmatch(r"1[89]\d\d|20[0-2]\d", entry.get("year", "")), key
+        assert entry.get("author") or entry.get("editor"), key
+        assert any(entry.get(f) for f in ("journal", "booktitle", "publisher", "howpublished")), key
+    assert len(citations.labels(BIB)) == len(BIB)
+
+
+@pytest.mark.parametrize("source", DECKS, ids=NAMES)
+def test_deck_ends_with_its_references_cited_in_its_text(source):
+    text = source.read_text(encoding="utf-8")
+    body, slide = citations.split_references(text)
+    assert slide.startswith(citations.HEADING), f"{source.name}: the last slide is not its references"
+    assert text.rstrip().endswith(slide), f"{source.name}: the references slide is not the last"
+    by_label = citations.labels(BIB)
+    cited = citations.cited(body)
+    unknown = [one for one in cited if one not in by_label]
+    assert not unknown, f"{source.name} cites works not in references.bib: {unknown}"
+    listed = re.findall(r'<li data-key="([\w-]+)">', slide)
+    assert len(listed) >= 5, f"{source.name}: only {len(listed)} references"
+    assert set(listed) == {by_label[one] for one in cited}, (
+        f"{source.name}: listed but not cited {set(listed) - {by_label[c] for c in cited}}, "
+        f"cited but not listed {({by_label[c] for c in cited}) - set(listed)}")
+    assert citations.with_references(text) == text, (
+        f"{source.name}: references slide is stale; run `.venv/bin/python slides/citations.py`")
+
+
+COMMITTED = sorted(path.stem for path in (SLIDES / "figures").glob("*.png"))
+
+
+def test_committed_figures_are_the_drawn_ones_each_used_by_a_deck():
+    used = {name for deck in DECKS for name in IMAGE.findall(deck.read_text(encoding="utf-8"))}
+    used = {path[len("figures/"):-len(".png")] for path in used}
+    assert set(COMMITTED) == FIGURE_NAMES, "slides/figures/ must hold exactly the figures figures.py draws"
+    assert used == FIGURE_NAMES, (f"drawn but used by no deck: {FIGURE_NAMES - used}; "
+                                  f"used but not drawn: {used - FIGURE_NAMES}")
+    too_big = {name: size for name in COMMITTED
+               if (size := (SLIDES / "figures" / f"{name}.png").stat().st_size) > 160_000}
+    assert not too_big, f"figures over 160 KB: {too_big}"
+
+
+@pytest.mark.slow
+def test_figures_redraw_at_smoke_size(tmp_path):
+    """Every committed figure is still drawn by today's code (at a tenth of the simulated sizes)."""
+    started = time.perf_counter()
+    paths = figures.draw(folder=tmp_path, smoke=True)
+    print(f"\nfigures drawn at smoke size in {time.perf_counter() - started:.1f} s")
+    assert sorted(path.stem for path in paths) == COMMITTED
+    for path in paths:
+        assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and path.stat().st_size > 5_000, path.name
 
 
 @pytest.fixture(scope="session")
@@ -119,9 +176,16 @@ def test_deck_renders_in_chromium_without_errors(built, browser, name):
                                ".filter(i => !(i.complete && i.naturalWidth > 0)).length")
         assert broken == 0, f"{broken} images did not load"
         page.evaluate("Reveal.configure({transition: 'none'}); true")
-        for kind, index in (("title", 0), ("content", _content_slide(page))):
+        last = expected - 1
+        for kind, index in (("title", 0), ("content", _content_slide(page)), ("references", last)):
             _show(page, index)
             page.screenshot(SHOTS / f"{name}-{kind}.png")
+        for index in range(expected):  # every slide shows text that fits, not only the three screenshots
+            _show(page, index)
+        heading = page.evaluate(f"Reveal.getHorizontalSlides()[{last}].querySelector('h2').innerText")
+        assert heading.strip() == "References", f"the last slide is {heading!r}"
+        assert page.evaluate(f"Reveal.getHorizontalSlides()[{last}]"
+                             ".querySelectorAll('ol.references li').length") >= 5
         assert page.problems() == []
     finally:
         page.close()
