@@ -16,7 +16,7 @@ import torch
 from torch import nn
 
 from botify import fields
-from botify.progress import progress_bar, stopped_early
+from botify.progress_bars import progress_bar, stopped_early
 
 
 class ContextualRanker(nn.Module):

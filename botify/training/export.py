@@ -14,7 +14,7 @@ import scipy.sparse as sp
 import torch
 
 from botify import fields
-from botify.progress import progress_bar
+from botify.progress_bars import progress_bar
 
 TOP_SIZE = 100  # the length of every exported list
 CHUNK_CELLS = 2**24  # scores computed at once (64 MB of float32)

@@ -18,7 +18,7 @@ from lightfm import LightFM
 from lightfm.data import Dataset
 
 from botify import fields
-from botify.progress import progress_bar, stopped_early
+from botify.progress_bars import progress_bar, stopped_early
 from botify.training import export, ranking_metrics
 
 DEFAULT_PARAMS = {"no_components": 32, "learning_rate": 0.05, "loss": "warp", "max_sampled": 10}

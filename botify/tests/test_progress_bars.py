@@ -7,10 +7,10 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from botify.progress import stopped_early
+from botify.progress_bars import stopped_early
 
 CELL = """
-from botify.progress import progress_bar, stopped_early
+from botify.progress_bars import progress_bar, stopped_early
 with progress_bar(total=30, desc="lightfm", unit="epoch") as bar:
     bar.update(5)
     stopped_early(bar, 5, 30)
