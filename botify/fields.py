@@ -20,6 +20,16 @@ LAST = "last"
 EVENT_FIELDS = (MESSAGE, TIMESTAMP, USER, TRACK, TIME, LATENCY, RECOMMENDATION, EXPERIMENTS, FALLBACK)
 OPTIONAL_EVENT_FIELDS = (RECOMMENDATION, FALLBACK)  # absent from `last` lines (and FALLBACK from old logs)
 
+# Interleaved experiments only, at the end of `next` lines: both teams' candidates, whether each was a random
+# fallback, and which team's track was played ("AB": both proposed it, so it is credited to neither)
+CANDIDATE_A = "candidate_a"
+CANDIDATE_B = "candidate_b"
+FALLBACK_A = "fallback_a"
+FALLBACK_B = "fallback_b"
+TEAM = "team"
+TEAM_A, TEAM_B, BOTH_TEAMS = "A", "B", "AB"  # BOTH_TEAMS is also every listener's treatment in the experiment
+INTERLEAVED_FIELDS = (CANDIDATE_A, CANDIDATE_B, FALLBACK_A, FALLBACK_B, TEAM)
+
 # Beside the events: what the service served (written by `botify serve`, read by the analysis)
 DESCRIPTION_FILE = "experiments.json"
 PARTIAL_FILE = "PARTIAL"  # written by the demo (and the grader) when the traffic day was interrupted

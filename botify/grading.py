@@ -18,7 +18,8 @@ of the world:
 3. serves the A/B day: the assignment's baseline against the submission's
    recommender, which a sandboxed service of its own answers;
 4. runs ``botify report`` into ``<submission>/report/`` and fills the template
-   (the hand-written Abstract and Details of a REPORT.md there are kept);
+   from its ``report.json`` (the hand-written Abstract and Details of a
+   REPORT.md there are kept);
 5. prints whether the submission beat the baseline significantly on
    mean_time_per_session, and by how much, and writes ``grade.json``. The
    grade is void when the control arm's mean falls outside the reference
@@ -270,7 +271,7 @@ def grade(processes, args, assignment, submission, work, hidden, day, control, t
     report = (args.report or submission / "report").resolve()
     command(processes, "botify", "report", "--logs", ab_logs, "--experiment", assignment.experiment,
             "--out", report)
-    return _conclude(assignment, submission, ab_logs, report, args, day, control)
+    return _conclude(assignment, submission, report, args, day, control)
 
 
 def _reference_run(processes, plan, assignment, folder):
@@ -411,33 +412,34 @@ def _command(args, assignment, submission, world):
     return make_world + "\n" + " ".join(parts + (["--oracle"] if args.oracle else []))
 
 
-def _conclude(assignment, submission, logs, report, args, day, control):
+def _conclude(assignment, submission, report, args, day, control):
     """Fill the report template, write ``grade.json`` and say plainly whether the submission won, or why
-    its grade is void."""
-    from botify.analysis.reporting import analyse, format_table, verdicts
+    its grade is void. The figures are those of the ``report.json`` that ``botify report`` just wrote."""
+    from botify.analysis import report_json
+    from botify.analysis.reporting import format_table
 
-    analysis = analyse(logs, assignment.experiment)
-    table = analysis.effects
-    row, said = next((row, said) for row, said in zip(table.itertuples(), verdicts(table))
-                     if row.metric == METRIC and row.treatment == "T1")
-    mine, base = analysis.arms.get("T1", "T1"), analysis.arms.get("C", assignment.baseline)
-    graded = _control_interval(analysis.metrics)
+    figures = report_json.read(report)
+    arms, row = figures["arms"], figures["metrics"][METRIC]["T1"]
+    mine, base = arms["T1"]["recommender"] or "T1", arms["C"]["recommender"] or assignment.baseline
+    control_mean = arms["C"]["means"][METRIC]
+    graded = {"mean": control_mean["mean"], "ci": control_mean["ci"], "listeners": arms["C"]["users"]}
     reason = _void_reason(assignment, control, graded, day.reference)
-    won = said == "better" and reason is None
+    won = row["verdict"] == "better" and reason is None
+    low, high = row["ci"]
     verdict = (f"{assignment.experiment}: {mine} {'BEATS' if won else 'does NOT beat'} {base} on {METRIC}: "
-               f"{row.effect:+.1f}% [{row.ci_low:+.1f}%, {row.ci_high:+.1f}%], p = {row.p_value:.2g} "
+               f"{row['effect']:+.1f}% [{low:+.1f}%, {high:+.1f}%], p = {row['p']:.2g} "
                f"({day.episodes:,} sessions, seed {day.seed})")
     if reason:
         verdict = f"VOID: {reason}\n(the figures, for the record: {verdict})"
     shares, ceiling = None, ""
-    if day.oracle:
-        sessions = analysis.sessions  # per session, like the oracle's figure (not per listener)
-        means = sessions.groupby(sessions[assignment.experiment].astype(str))["time"].mean()
-        shares = {"control": means["C"] / day.oracle, "treatment": means["T1"] / day.oracle}
+    if day.oracle:  # mean time per session (not per listener), like the oracle's figure
+        shares = {"control": arms["C"]["time_per_session"] / day.oracle,
+                  "treatment": arms["T1"]["time_per_session"] / day.oracle}
         ceiling = (f"Mean session time as a share of the oracle's ({day.oracle:.2f} per session): "
                    f"{base} {shares['control']:.1%}, {mine} {shares['treatment']:.1%}.")
     values = {"title": assignment.title, "experiment": assignment.experiment, "recommender": mine,
-              "baseline": base, "verdict": verdict, "ceiling": ceiling, "effects_table": format_table(table),
+              "baseline": base, "verdict": verdict, "ceiling": ceiling,
+              "effects_table": format_table(report_json.effects_frame(figures)),
               "command": _command(args, assignment, submission, day.world), "isolation": sandbox.isolation()}
     template = (assignment.folder / "report_template.md").read_text()
     for key, value in values.items():
@@ -445,7 +447,7 @@ def _conclude(assignment, submission, logs, report, args, day, control):
     (report / "REPORT.md").write_text(_keep_hand_written(template, submission / "report" / "REPORT.md"))
     result = {"status": "void" if reason else "graded", "reason": reason, "won": won,
               "verdict": verdict + (f"\n{ceiling}" if ceiling else ""), "recommender": mine, "baseline": base,
-              "effect": row.effect, "ci": [row.ci_low, row.ci_high], "p": row.p_value,
+              "effect": row["effect"], "ci": row["ci"], "p": row["p"],
               "control": graded, "reference": day.reference, "oracle_share": shares,
               "world_seed": day.world["seed"], "traffic_seed": day.seed, "episodes": day.episodes,
               "isolated": sandbox.available()}

@@ -12,7 +12,8 @@ The notebooks' API, one call per step (seminar 1)::
 Modules, one job each: ``log_reader`` (events), ``log_description`` (what the
 service said it served), ``sessions``, ``user_level`` (metrics per user),
 ``significance`` (Welch, Holm), ``variance_reduction`` (CUPED), ``trust`` (SRM,
-A/A, fallbacks), ``plots``, ``markdown``, ``reporting`` (all of it in one call).
+A/A, fallbacks), ``plots``, ``markdown``, ``reporting`` (all of it in one call),
+``report_json`` (report.json), ``interleaving`` and ``interleaving_report`` (interleaved experiments).
 No name exported here is also the name of a module, so ``import
 botify.analysis.significance`` always gives the module.
 """

@@ -124,6 +124,33 @@ def session_plots(sessions, experiment, path=None):
     return _save(fig, path)
 
 
+def preference_plot(listeners, preference, arms, title="", path=None):
+    """Interleaving: the histogram of B's share of each listener's credit, with 1/2 (no preference) marked
+    and the mean share with its interval."""
+    fig = Figure(figsize=(8.5, 4.2), dpi=120, layout="constrained")
+    ax = fig.subplots()
+    shares = listeners["share_b"].dropna().to_numpy(dtype=float)
+    ax.hist(shares, bins=np.linspace(0, 1, 21), color=ARM_COLORS[0], alpha=0.8, edgecolor="white")
+    ax.axvline(0.5, color=GREY, ls="--", lw=1.5, label="no preference")
+    low, high = preference["ci"]
+    if preference["share"] is not None and low is not None:
+        winner = preference["winner"]
+        color = GREY if winner is None else GREEN if winner == arms.get("B") else RED
+        ax.axvspan(low, high, color=color, alpha=0.25, lw=0)
+        ax.axvline(preference["share"], color=color, lw=2,
+                   label=f"mean {preference['share']:.3f} [{low:.3f}, {high:.3f}]")
+    ax.set_xlim(0, 1)
+    ax.set_xlabel(f"share of the listener's credit won by B ({arms.get('B', 'B')}); "
+                  f"0 = all to A ({arms.get('A', 'A')})")
+    ax.set_ylabel("listeners")
+    ax.legend(frameon=False, fontsize=9, loc="upper left")
+    verdict = f"winner: {preference['winner']}" if preference["winner"] else "no significant winner"
+    ax.set_title(f"{title}\nper-listener preference: {preference['wins_b']:,} listeners prefer B, "
+                 f"{preference['wins_a']:,} A, {preference['ties']:,} ties; "
+                 f"sign test p = {preference['p']:.3g}, {verdict}", fontsize=10, loc="left")
+    return _save(fig, path)
+
+
 def _time_axis(starts):
     """Session start times in the unit that suits the experiment's length (seconds ... days)."""
     elapsed = (starts - starts.min()) if len(starts) else starts

@@ -11,7 +11,7 @@ import pathlib
 
 import pandas as pd
 
-from botify.analysis import markdown, plots
+from botify.analysis import markdown, plots, report_json
 from botify.analysis.log_description import active_experiment, arm_labels, partial_day
 from botify.analysis.log_reader import load_events, treatments
 from botify.analysis.sessions import sessionize
@@ -74,7 +74,7 @@ def report(logs, experiment, out=None, pre_logs=None, alpha=0.05, control=CONTRO
 
 
 def write_report(analysis, out):
-    """Write report.md, effects.png and sessions.png into ``out``; return the report's path."""
+    """Write report.md, report.json, effects.png and sessions.png into ``out``; return report.md's path."""
     out = pathlib.Path(out)
     out.mkdir(parents=True, exist_ok=True)
     warning = None
@@ -82,6 +82,7 @@ def write_report(analysis, out):
         warning = f"SAMPLE RATIO MISMATCH (p = {analysis.srm['p_value']:.2g}): do not trust these effects"
     plots.effects_plot(analysis.effects, title=title(analysis), path=out / EFFECTS_PNG, warning=warning)
     plots.session_plots(analysis.sessions, analysis.experiment, path=out / SESSIONS_PNG)
+    report_json.write(report_json.ab_report(analysis, verdicts(analysis.effects)), out)
     path = out / REPORT_MD
     path.write_text(render_markdown(analysis))
     return path

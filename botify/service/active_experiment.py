@@ -12,7 +12,9 @@ import threading
 from flask import current_app
 
 from botify.service import registry
+from botify.service.experiment import is_interleaved
 from botify.service.store import get_store
+from botify.service.team_draft import InterleavedArms
 
 _creating = threading.Lock()
 
@@ -23,7 +25,8 @@ class ActiveExperiment:
     def __init__(self, store, experiment, seed):
         self.experiment = experiment
         self.pid = os.getpid()
-        self.recommenders = [
+        self.interleaved = InterleavedArms(store, experiment, seed) if is_interleaved(experiment) else None
+        self.recommenders = [] if self.interleaved else [
             recommender(store, seed=f"{seed}:{experiment.name}:{treatment}")
             for treatment, recommender in zip(experiment.treatments, experiment.recommenders)
         ]
@@ -31,9 +34,23 @@ class ActiveExperiment:
     def recommender(self, user):
         return self.recommenders[self.experiment.index(user)]
 
+    def answer(self, user, prev_track, prev_track_time):
+        """The answer to ``/next`` and the fields it adds to the log (both teams', when interleaved)."""
+        if self.interleaved:
+            return self.interleaved.answer(user, prev_track, prev_track_time)
+        return self.recommender(user).answer(user, prev_track, prev_track_time), {}
+
+    def end_session(self, user, last_track, last_track_time):
+        (self.interleaved or self.recommender(user)).end_session(user, last_track, last_track_time)
+
     def treatments(self, user):
-        """{experiment name: treatment} for every registered experiment."""
-        return {experiment.name: experiment.treatment(user) for experiment in registry.EXPERIMENTS}
+        """{experiment name: treatment} for every registered A/B experiment, and the active one if it is
+        interleaved ("AB": the listener gets both teams). Inactive interleaved experiments are left out: they
+        would say "AB" of everyone and lengthen every line."""
+        found = {experiment.name: experiment.treatment(user) for experiment in registry.EXPERIMENTS}
+        if self.interleaved:
+            found[self.experiment.name] = self.experiment.treatment(user)
+        return found
 
 
 def init_app(app):

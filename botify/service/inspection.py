@@ -78,4 +78,5 @@ def listing():
     return {
         "active": current_app.config["EXPERIMENT"],
         "experiments": [experiment.describe() for experiment in registry.EXPERIMENTS],
+        "interleaved": [experiment.describe() for experiment in registry.INTERLEAVED],
     }

@@ -25,10 +25,10 @@ def next_track(user):
     started = time.perf_counter()
     user, track, listened = _listen(user)
     active = get_active_experiment()
-    answer = active.recommender(user).answer(user, track, listened)
-    if answer.fallback:
+    answer, interleaving = active.answer(user, track, listened)
+    if answer.fallback or interleaving.get(fields.FALLBACK_A) or interleaving.get(fields.FALLBACK_B):
         _check_data_not_lost()
-    _log(fields.NEXT, user, track, listened, started, active.treatments(user), answer)
+    _log(fields.NEXT, user, track, listened, started, active.treatments(user), answer, interleaving)
     return {fields.USER: user, fields.TRACK: answer.track, fields.FALLBACK: answer.fallback}
 
 
@@ -37,7 +37,7 @@ def last_track(user):
     started = time.perf_counter()
     user, track, listened = _listen(user)
     active = get_active_experiment()
-    active.recommender(user).end_session(user, track, listened)
+    active.end_session(user, track, listened)
     _log(fields.LAST, user, track, listened, started, active.treatments(user))
     return {fields.USER: user}
 
@@ -65,7 +65,7 @@ def _check_data_not_lost():
         raise Unavailable("Redis lost the catalog and artifacts; botify is reloading them")
 
 
-def _log(message, user, track, listened, started, treatments, answer=None):
+def _log(message, user, track, listened, started, treatments, answer=None, interleaving=None):
     event = {
         fields.MESSAGE: message,
         fields.TIMESTAMP: int(time.time() * 1000),
@@ -78,4 +78,5 @@ def _log(message, user, track, listened, started, treatments, answer=None):
     if answer is not None:
         event[fields.RECOMMENDATION] = answer.track
         event[fields.FALLBACK] = answer.fallback
+        event.update(interleaving or {})  # after the A/B fields: A/B lines keep their exact shape
     get_event_log().write(event)

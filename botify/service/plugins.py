@@ -2,7 +2,7 @@
 
 ``botify serve --plugin homework/hw1/recommender.py --experiment HW1`` imports
 that file in the master process (before gunicorn forks its workers) and adds
-the experiments it lists in ``EXPERIMENTS`` to the registry, with the same
+the experiments it lists in ``EXPERIMENTS`` (``Experiment`` or ``Interleaved``) to the registry, with the same
 checks: a recommender class, a name not registered twice. A file that does
 not import is one error naming the file and the line, not a traceback from
 a worker's first request.
@@ -15,7 +15,7 @@ import traceback
 
 from botify.errors import ExperimentError
 from botify.service import registry
-from botify.service.experiment import Experiment, index_by_name
+from botify.service.experiment import Experiment, Interleaved, index_by_name, is_interleaved
 
 
 def load_plugin(path):
@@ -34,11 +34,14 @@ def load_plugin(path):
     except Exception as error:  # the student's file: say where it broke, in one line
         raise ExperimentError(f"{path} does not import: {_where(error, path)}") from error
     experiments = getattr(module, "EXPERIMENTS", None)
-    listed = isinstance(experiments, list) and all(isinstance(e, Experiment) for e in experiments)
+    kinds = (Experiment, Interleaved)
+    listed = isinstance(experiments, list) and all(isinstance(e, kinds) for e in experiments)
     if not listed or not experiments:
         raise ExperimentError(f"{path} must define EXPERIMENTS = [Experiment(...), ...]")
-    by_name = index_by_name(registry.EXPERIMENTS + experiments)  # checked before the registry changes
-    registry.EXPERIMENTS.extend(experiments)
+    # checked before the registry changes
+    by_name = index_by_name(registry.EXPERIMENTS + registry.INTERLEAVED + experiments)
+    registry.EXPERIMENTS.extend(e for e in experiments if not is_interleaved(e))
+    registry.INTERLEAVED.extend(e for e in experiments if is_interleaved(e))
     registry.BY_NAME.clear()
     registry.BY_NAME.update(by_name)
     return [experiment.name for experiment in experiments]

@@ -5,10 +5,11 @@ others) and add one ``Experiment`` line: a name, then the recommender of the
 control ("C"), then those of the treatments ("T1", "T2", ... up to 7 in all).
 Every event logs the user's treatment in every experiment listed here. A name
 used twice, or anything that is not a Recommender class, fails at import.
+Interleaved pairs (A and B, both heard by every listener) go in ``INTERLEAVED``.
 """
 
 from botify.errors import ExperimentError
-from botify.service.experiment import Experiment, index_by_name
+from botify.service.experiment import Experiment, Interleaved, index_by_name
 from botify.service.recommenders.collaborative import Collaborative
 from botify.service.recommenders.contextual import Contextual
 from botify.service.recommenders.random_track import Random
@@ -26,9 +27,18 @@ EXPERIMENTS = [
     Experiment("TWO_STAGE", Contextual, TwoStage),
 ]
 
+# Interleaved("NAME", A, B): every listener hears both, a team draft per session decides whose track plays
+# (botify/service/team_draft.py); `botify report` asks which of the two each listener preferred. Like control
+# and treatment, A is the baseline and B the challenger: B's share above one half means B is preferred.
+INTERLEAVED = [
+    Interleaved("INTERLEAVED_STICKY_ARTIST", Random, StickyArtist),
+    Interleaved("INTERLEAVED_TOP_POP", TopPop, Collaborative),
+    Interleaved("INTERLEAVED_CONTEXTUAL", StickyArtist, Contextual),
+]  # a new pair: one more Interleaved line above
+
 DEFAULT = "AA"
 
-BY_NAME = index_by_name(EXPERIMENTS)
+BY_NAME = index_by_name(EXPERIMENTS + INTERLEAVED)
 
 
 def find_experiment(name):

@@ -15,6 +15,7 @@ Keys:
                             or a string JSON list (popularity)
     artifact:<name>:<table> two-stage: hash track -> JSON list (candidates), or
                             track/user id -> float32 bytes (context, user, item)
+    draft:<EXPERIMENT>:<user> hash  an interleaved experiment's draft (team_draft.py), a day's TTL
 """
 
 from __future__ import annotations

@@ -18,13 +18,13 @@ from botify.service import registry
 
 def describe(active, seed, loaded_artifacts):
     """The description as a JSON-ready dict."""
-    recommenders = {r for experiment in registry.EXPERIMENTS for r in experiment.recommenders}
+    recommenders = {r for experiment in registry.BY_NAME.values() for r in experiment.recommenders}
     return {
         "botify": __version__,
         "written": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
         "active": active,
         "seed": seed,
-        "experiments": {e.name: e.describe() for e in registry.EXPERIMENTS},
+        "experiments": {e.name: e.describe() for e in registry.BY_NAME.values()},  # interleaved ones too
         "recommenders": {r.__name__: {"module": r.__module__, "artifact": r.ARTIFACT, "kind": r.ARTIFACT_KIND}
                          for r in sorted(recommenders, key=lambda r: r.__name__)},
         "artifacts": loaded_artifacts,

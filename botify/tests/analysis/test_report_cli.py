@@ -23,7 +23,8 @@ def test_report_prints_the_table_and_writes_the_files(log_dir, tmp_path, capsys)
     assert main(["report", "--logs", str(log_dir), "--experiment", "EXP", "--out", str(tmp_path / "r")]) == 0
     out = capsys.readouterr().out
     assert "mean_time_per_session" in out and "95% CI" in out and "sample ratio" in out
-    assert {path.name for path in (tmp_path / "r").iterdir()} == {"report.md", "effects.png", "sessions.png"}
+    assert {path.name for path in (tmp_path / "r").iterdir()} == {"report.md", "report.json", "effects.png",
+                                                                 "sessions.png"}
 
 
 @pytest.mark.parametrize("arguments, message", [

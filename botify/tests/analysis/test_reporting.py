@@ -26,7 +26,7 @@ def test_report_writes_markdown_and_pngs_and_returns_the_effects(tmp_path, log_d
     table = report(log_dir, "EXP", out=tmp_path / "out")
     assert set(table["metric"]) >= {"time", "mean_time_per_session"}
     names = {path.name for path in (tmp_path / "out").iterdir()}
-    assert names == {"report.md", "effects.png", "sessions.png"}
+    assert names == {"report.md", "report.json", "effects.png", "sessions.png"}
     markdown = (tmp_path / "out" / "report.md").read_text()
     assert "| mean_time_per_session | T1 |" in markdown
     assert "![effects](effects.png)" in markdown and "![sessions](sessions.png)" in markdown
