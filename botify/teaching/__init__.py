@@ -1,7 +1,7 @@
 """Checks that teach: what a seminar's task cells are checked with.
 
 A task in a seminar is a function (or a recommender class) the student writes
-in a task cell; the cell after it calls one check from ``botify.teaching.seminarN``.
+in a task cell; the cell after it calls one check from ``botify.teaching.weekN_topic``.
 A check runs the student's code on a small planted case whose answer it knows,
 compares with the package's own implementation, and either prints one line
 saying what passed or raises ``CheckFailed`` with one sentence that names what

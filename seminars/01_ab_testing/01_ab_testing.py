@@ -65,7 +65,7 @@ from botify.analysis import (
     welch,
 )
 from botify.notebook import ensure_world, show_report, start_botify
-from botify.teaching.seminar1 import (
+from botify.teaching.week1_ab_testing import (
     check_listener_means,
     check_relative_interval,
     check_session_level,

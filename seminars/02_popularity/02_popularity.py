@@ -54,7 +54,7 @@ import sim
 from botify import fields, training
 from botify.analysis import load_events
 from botify.notebook import ensure_world, show_report, start_botify, upload
-from botify.teaching.seminar2 import check_my_toppop, check_precision, check_top_tracks
+from botify.teaching.week2_popularity import check_my_toppop, check_precision, check_top_tracks
 from botify.training import data, export, ranking_metrics
 
 sns.set_theme(style="whitegrid")

@@ -62,7 +62,7 @@ from botify import fields
 from botify.analysis import load_events
 from botify.notebook import ensure_world, show_report, start_botify, upload
 from botify.service import registry
-from botify.teaching.seminar4 import check_context_pairs, check_my_contextual, check_top_list
+from botify.teaching.week4_contextual import check_context_pairs, check_my_contextual, check_top_list
 from botify.training import data, export, pipeline
 
 sns.set_theme(style="whitegrid")

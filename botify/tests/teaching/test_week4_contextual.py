@@ -10,8 +10,9 @@ import numpy as np
 import pytest
 
 from botify import fields
-from botify.teaching import CheckFailed, seminar4
-from botify.teaching.seminar4 import check_context_pairs, check_my_contextual, check_top_list
+from botify.teaching import CheckFailed
+from botify.teaching import week4_contextual as week4
+from botify.teaching.week4_contextual import check_context_pairs, check_my_contextual, check_top_list
 from botify.training import data, export
 
 
@@ -75,16 +76,16 @@ def no_start_column(events):
 
 
 def test_the_reference_pairs_pass_on_the_planted_and_a_real_sized_log(capsys):
-    events, _ = seminar4.planted_events()
+    events, _ = week4.planted_events()
     check_context_pairs(context_pairs, events)
     check_context_pairs(context_pairs, hidden=True)
     assert "✔ Task 4.1 passed" in capsys.readouterr().out
 
 
 def test_the_planted_log_has_what_the_mistakes_need():
-    events, where = seminar4.planted_events()
+    events, where = week4.planted_events()
     pairs = data.contextual_pairs(events)
-    assert len(pairs) == len(events) - len(seminar4.PLANTED[12]) - 1 - 2  # a pair per non-first event
+    assert len(pairs) == len(events) - len(week4.PLANTED[12]) - 1 - 2  # a pair per non-first event
     assert (events[fields.MESSAGE] == fields.LAST).sum() == 4  # user 5's session is still open
     assert events[fields.USER].iloc[:3].tolist() == [12, 5, 31]  # listeners interleave
 
@@ -119,7 +120,7 @@ def test_pairs_cut_at_the_wrong_session_are_named_by_the_earlier_sessions_start(
 
 
 def test_a_function_right_only_on_sorted_logs_fails_on_the_real_log():
-    events, _ = seminar4.planted_events(seminar4.HIDDEN, seminar4.HIDDEN_OPEN)
+    events, _ = week4.planted_events(week4.HIDDEN, week4.HIDDEN_OPEN)
 
     def planted_only(given):
         return context_pairs(given) if len(given) < 14 else context_pairs(given).iloc[1:]
@@ -184,12 +185,12 @@ def test_each_mistake_in_the_top_list_has_its_message(wrong, said):
 
 def test_the_planted_vectors_tell_the_mistakes_apart():
     """The unsorted and the reversed answers really differ from the right one on the planted case."""
-    for track in range(len(seminar4.PLANTED_QUERIES)):
-        args = (seminar4.PLANTED_QUERIES[track], seminar4.PLANTED_CANDIDATES, track, 3)
+    for track in range(len(week4.PLANTED_QUERIES)):
+        args = (week4.PLANTED_QUERIES[track], week4.PLANTED_CANDIDATES, track, 3)
         assert list(worst_first(*args)) != list(top_list(*args))
-    assert any(list(unsorted(seminar4.PLANTED_QUERIES[t], seminar4.PLANTED_CANDIDATES, t, 3))
-               != list(top_list(seminar4.PLANTED_QUERIES[t], seminar4.PLANTED_CANDIDATES, t, 3))
-               for t in range(len(seminar4.PLANTED_QUERIES)))
+    assert any(list(unsorted(week4.PLANTED_QUERIES[t], week4.PLANTED_CANDIDATES, t, 3))
+               != list(top_list(week4.PLANTED_QUERIES[t], week4.PLANTED_CANDIDATES, t, 3))
+               for t in range(len(week4.PLANTED_QUERIES)))
 
 
 # ---------------------------------------------------------------- Task 4.3

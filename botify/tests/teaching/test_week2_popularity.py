@@ -10,8 +10,9 @@ import pandas as pd
 import pytest
 
 from botify import fields
-from botify.teaching import CheckFailed, seminar2
-from botify.teaching.seminar2 import check_my_toppop, check_precision, check_top_tracks
+from botify.teaching import CheckFailed
+from botify.teaching import week2_popularity as week2
+from botify.teaching.week2_popularity import check_my_toppop, check_precision, check_top_tracks
 from botify.training import data, ranking_metrics
 
 SIM = str(pathlib.Path(sys.executable).with_name("sim"))
@@ -86,8 +87,8 @@ def test_the_reference_top_list_passes_on_the_planted_and_a_day_sized_log(capsys
 
 
 def test_the_planted_log_tells_every_mistake_apart():
-    right = data.top_tracks(seminar2.planted_events(), size=10)
-    lists = [tuple(wrong[:10]) for wrong in seminar2._typical_mistakes(seminar2.planted_events()).values()]
+    right = data.top_tracks(week2.planted_events(), size=10)
+    lists = [tuple(wrong[:10]) for wrong in week2._typical_mistakes(week2.planted_events()).values()]
     assert len(set(lists)) == len(lists) and tuple(right) not in lists
 
 
@@ -176,7 +177,7 @@ def test_the_reference_precision_passes_on_the_planted_case_and_real_lists(capsy
 
 
 def test_the_package_agrees_with_the_planted_answers():
-    planted = ranking_metrics.precision_at_k(seminar2.PLANTED_LISTS, seminar2.PLANTED_LIKED, 3)
+    planted = ranking_metrics.precision_at_k(week2.PLANTED_LISTS, week2.PLANTED_LIKED, 3)
     assert planted == pytest.approx(1 / 6)
 
 

@@ -10,8 +10,8 @@ from scipy import stats
 
 from botify import fields
 from botify.analysis import sessionize, user_metrics
-from botify.teaching import CheckFailed, seminar1
-from botify.teaching.seminar1 import check_listener_means, check_relative_interval, check_sessions
+from botify.teaching import CheckFailed, week1_ab_testing
+from botify.teaching.week1_ab_testing import check_listener_means, check_relative_interval, check_sessions
 
 
 def stub(name):
@@ -28,7 +28,7 @@ def day_events(seed=3, users=40, steps=400):
     who = generator.integers(0, users, steps)
     events = pd.DataFrame({
         fields.MESSAGE: np.where(generator.random(steps) < 0.25, fields.LAST, fields.NEXT),
-        fields.TIMESTAMP: seminar1.MORNING + np.cumsum(generator.integers(1, 900, steps)),
+        fields.TIMESTAMP: week1_ab_testing.MORNING + np.cumsum(generator.integers(1, 900, steps)),
         fields.USER: who, fields.TRACK: generator.integers(0, 500, steps),
         fields.TIME: generator.random(steps).round(2), fields.LATENCY: 0.001,
     })
@@ -219,8 +219,8 @@ def session_level_p_value(sessions, halves, column, unit="session", test="welch"
 
 
 def test_the_reference_session_level_p_value_passes(capsys):
-    seminar1.check_session_level(session_level_p_value)
-    seminar1.check_session_level(session_level_p_value, hidden=True)
+    week1_ab_testing.check_session_level(session_level_p_value)
+    week1_ab_testing.check_session_level(session_level_p_value, hidden=True)
     assert "✔ Task 1.4 passed" in capsys.readouterr().out
 
 
@@ -232,10 +232,10 @@ def test_the_reference_session_level_p_value_passes(capsys):
 ])
 def test_each_typical_session_level_mistake_gets_its_own_message(mistake, phrase):
     with pytest.raises(CheckFailed, match=r"^Task 1.4: on the planted sessions \(time\) Welch's") as failure:
-        seminar1.check_session_level(lambda s, h, c: session_level_p_value(s, h, c, **mistake))
+        week1_ab_testing.check_session_level(lambda s, h, c: session_level_p_value(s, h, c, **mistake))
     assert phrase in str(failure.value)
 
 
 def test_an_unwritten_session_level_test_says_so():
     with pytest.raises(CheckFailed, match="^Task 1.4: session_level_p_value is not written yet"):
-        seminar1.check_session_level(stub("session_level_p_value"))
+        week1_ab_testing.check_session_level(stub("session_level_p_value"))
