@@ -11,7 +11,8 @@ import pytest
 from lightfm.data import Dataset
 
 from botify import fields
-from botify.teaching import CheckFailed, seminar3
+from botify.teaching import CheckFailed
+from botify.teaching import week3_personalized as week3
 from botify.training import data
 
 SIM = str(pathlib.Path(sys.executable).with_name("sim"))
@@ -67,8 +68,8 @@ def day():
 
 
 def test_the_right_liked_pairs_pass_on_the_planted_log_the_hidden_one_and_a_day(day, capsys):
-    seminar3.check_liked_pairs(right_pairs, day)
-    seminar3.check_liked_pairs(right_pairs, hidden=True)
+    week3.check_liked_pairs(right_pairs, day)
+    week3.check_liked_pairs(right_pairs, hidden=True)
     assert "✔ Task 3.1 passed" in capsys.readouterr().out
 
 
@@ -85,14 +86,14 @@ def test_the_right_liked_pairs_pass_on_the_planted_log_the_hidden_one_and_a_day(
 def test_each_typical_liked_pairs_mistake_has_its_own_sentence(wrong, said):
     with pytest.raises(CheckFailed, match=said.replace("(", r"\(").replace(")", r"\)").replace("[", r"\[")
                        .replace("]", r"\]")):
-        seminar3.check_liked_pairs(wrong)
+        week3.check_liked_pairs(wrong)
 
 
 def test_the_planted_answer_is_what_the_package_gives():
-    liked = data.positives(seminar3.planted_events())
-    assert set(zip(liked[fields.USER], liked[fields.TRACK])) == seminar3.PLANTED_LIKED
-    hidden = data.positives(seminar3.planted_events(seminar3.HIDDEN_EVENTS))
-    assert set(zip(hidden[fields.USER], hidden[fields.TRACK])) == seminar3.HIDDEN_LIKED
+    liked = data.positives(week3.planted_events())
+    assert set(zip(liked[fields.USER], liked[fields.TRACK])) == week3.PLANTED_LIKED
+    hidden = data.positives(week3.planted_events(week3.HIDDEN_EVENTS))
+    assert set(zip(hidden[fields.USER], hidden[fields.TRACK])) == week3.HIDDEN_LIKED
 
 
 # ---------------------------------------------------------------- Task 3.2
@@ -152,8 +153,8 @@ def _build_rest(dataset, train, test, items, features):
 
 
 def test_the_right_dataset_passes_on_both_planted_cases(capsys):
-    seminar3.check_lightfm_dataset(right_dataset)
-    seminar3.check_lightfm_dataset(right_dataset, hidden=True)
+    week3.check_lightfm_dataset(right_dataset)
+    week3.check_lightfm_dataset(right_dataset, hidden=True)
     assert "✔ Task 3.2 passed" in capsys.readouterr().out
 
 
@@ -169,7 +170,7 @@ def test_the_right_dataset_passes_on_both_planted_cases(capsys):
 ])
 def test_each_typical_dataset_mistake_has_its_own_sentence(wrong, said):
     with pytest.raises(CheckFailed, match=said):
-        seminar3.check_lightfm_dataset(wrong)
+        week3.check_lightfm_dataset(wrong)
 
 
 # ---------------------------------------------------------------- Task 3.3
@@ -204,7 +205,7 @@ def plugin(tmp_path, body=RIGHT, base="Recommender", control="Collaborative"):
 
 def test_the_right_recommender_passes_on_the_planted_store(tmp_path, capsys):
     for hidden in (False, True):
-        assert seminar3.check_my_collaborative(plugin(tmp_path), hidden=hidden, serve=False) is None
+        assert week3.check_my_collaborative(plugin(tmp_path), hidden=hidden, serve=False) is None
     assert "✔ Task 3.3 passed: on the planted store" in capsys.readouterr().out
 
 
@@ -227,7 +228,7 @@ PICK = "return self.pick(self.store.tracks_for(self.ARTIFACT, user))"
 ])
 def test_each_typical_recommender_mistake_has_its_own_sentence(tmp_path, body, said):
     with pytest.raises(CheckFailed, match=said):
-        seminar3.check_my_collaborative(plugin(tmp_path, body), serve=False)
+        week3.check_my_collaborative(plugin(tmp_path, body), serve=False)
 
 
 @pytest.mark.parametrize("options, said", [
@@ -236,12 +237,12 @@ def test_each_typical_recommender_mistake_has_its_own_sentence(tmp_path, body, s
 ])
 def test_the_experiment_must_set_the_student_against_the_built_in(tmp_path, options, said):
     with pytest.raises(CheckFailed, match=said):
-        seminar3.check_my_collaborative(plugin(tmp_path, **options), serve=False)
+        week3.check_my_collaborative(plugin(tmp_path, **options), serve=False)
 
 
 def test_a_missing_plugin_file_says_to_run_the_cell(tmp_path):
     with pytest.raises(CheckFailed, match="run the %%writefile cell above first"):
-        seminar3.check_my_collaborative(tmp_path / "my_collaborative.py", serve=False)
+        week3.check_my_collaborative(tmp_path / "my_collaborative.py", serve=False)
 
 
 @pytest.mark.slow
@@ -254,7 +255,7 @@ def test_a_right_recommender_serves_beside_the_built_in(tmp_path, capsys):
     lists = {user: list(range(user % 7, 1500, 15)) for user in range(300)}
     lines = (json.dumps({fields.USER: user, fields.TRACKS: tracks}) for user, tracks in lists.items())
     artifact.write_text("".join(line + "\n" for line in lines))
-    analysis = seminar3.check_my_collaborative(plugin(tmp_path), data=world, artifact=artifact, episodes=120,
+    analysis = week3.check_my_collaborative(plugin(tmp_path), data=world, artifact=artifact, episodes=120,
                                                log_dir=tmp_path / "log")
     assert analysis.arms == {"C": "Collaborative", "T1": "MyCollaborative"}
     assert analysis.fallback.get("T1", 0.0) == 0.0
