@@ -721,12 +721,80 @@ class _LinUCB:
         np.add.at(self.b, choice, context * reward[:, None])
 
 
+class _Interleaved:
+    """Team draft of two batch policies, as botify's InterleavedArms does it: both propose, a track both
+    propose is nobody's, the team with fewer picks plays, a seeded coin opens every round (team_draft.py)."""
+
+    def __init__(self, a, b, sessions):
+        self.a, self.b = a, b
+        self.picks = np.zeros((sessions, 2), dtype=int)
+        self.teams = []  # per step: "A", "B" or "AB" for every session
+
+    def __call__(self, users, tracks, times):
+        from botify.service.team_draft import team_to_play
+
+        proposed_a, proposed_b = self.a(users, tracks, times), self.b(users, tracks, times)
+        teams = np.full(len(users), "AB", dtype=object)
+        for i in np.flatnonzero(proposed_a != proposed_b):
+            teams[i] = team_to_play(f"slides:{i}", *self.picks[i])
+            self.picks[i, 0 if teams[i] == "A" else 1] += 1
+        self.teams.append(teams)
+        return np.where(teams == "B", proposed_b, proposed_a)
+
+
+def interleaving():
+    """Random against StickyArtist in the simulator: each listener's preference (botify's analysis and plot),
+    and what each method compares (per-track listening or the whole session)."""
+    import pandas as pd
+
+    from botify.analysis.interleaving import listener_credits, preference
+    from sim.array_policies import RandomPolicy, StickyArtistPolicy
+
+    world, sessions = _world(), _n(3000)
+    runs = {name: _play(policy, sessions=3000, seed=5) for name, policy in
+            (("Random", RandomPolicy(world.n_tracks, 5)), ("StickyArtist", StickyArtistPolicy(world, 5)))}
+    mixed = _Interleaved(RandomPolicy(world.n_tracks, 6), StickyArtistPolicy(world, 6), sessions)
+    played = _play(mixed, sessions=3000, seed=5)
+    teams = np.stack(mixed.teams, axis=1)  # step k's team played the track heard at history column k + 1
+    heard = played["heard"][:, 1:teams.shape[1] + 1]
+    active = played["history"][:, 1:teams.shape[1] + 1] >= 0
+    rows, cols = np.nonzero(active)
+    steps = pd.DataFrame({"user": played["users"][rows], "session": rows, "team": teams[rows, cols],
+                          "listened": heard[rows, cols], "first": False, "fallback_a": False,
+                          "fallback_b": False})
+    listeners = listener_credits(steps)
+    found = preference(listeners, arms={"A": "Random", "B": "StickyArtist"})
+    fig = _figure(11, 4.2)
+    left, right = fig.subplots(1, 2, width_ratios=[1.2, 1])
+    left.hist(listeners["share_b"].dropna(), bins=np.linspace(0, 1, 21), color=BLUE, alpha=0.85,
+              edgecolor="white")
+    left.axvline(0.5, color=GREY, ls="--", lw=1.5, label="no preference")
+    left.axvline(found["share"], color=GREEN, lw=2.5,
+                 label=f"mean {found['share']:.3f} [{found['ci'][0]:.3f}, {found['ci'][1]:.3f}]")
+    left.legend(frameon=False, loc="upper left", fontsize=10)
+    left.set(xlim=(0, 1), xlabel="StickyArtist's share of the listener's listening (B's share)",
+             ylabel="listeners", title=f"Interleaved: {found['wins_b']:,} listeners prefer StickyArtist, "
+                                       f"{found['wins_a']:,} Random, {found['ties']:,} ties")
+    per_track = {name: (run["time"].sum() - len(run["time"])) / (run["tracks"].sum() - len(run["time"]))
+                 for name, run in runs.items()}
+    ratios = {"per recommended\ntrack (A/B)": per_track["StickyArtist"] / per_track["Random"],
+              "per session\n(A/B)": runs["StickyArtist"]["time"].mean() / runs["Random"]["time"].mean(),
+              "per played track\n(interleaved)": listeners["credit_b"].sum() / listeners["credit_a"].sum()}
+    bars = right.bar(list(ratios), list(ratios.values()), color=[BLUE, ORANGE, GREEN])
+    right.bar_label(bars, [f"{value:.2f}×" for value in ratios.values()], padding=3, fontsize=12)
+    right.axhline(1, color=GREY, lw=1)
+    right.set(ylabel="StickyArtist / Random", ylim=(0, max(ratios.values()) * 1.25),
+              title="What each method compares")
+    fig.suptitle(f"Random vs StickyArtist in the simulator ({sessions:,} sessions per run)", fontsize=12)
+    return fig
+
+
 DRAWINGS = {
     "loop": loop, "policies": policies, "effects": effects_screenshot, "sessions": sessions_screenshot,
     "aa_pvalues": aa_pvalues, "long_tail": long_tail, "factorisation": factorisation,
     "leaderboard": leaderboard, "drift": drift, "two_stage": two_stage, "tradeoff": tradeoff, "load": load,
     "spark_vs_pandas": spark_vs_pandas, "ndcg": ndcg, "funnel": funnel, "off_policy": off_policy,
-    "bandits": bandits,
+    "bandits": bandits, "interleaving": interleaving,
 }
 
 

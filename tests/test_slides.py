@@ -20,7 +20,7 @@ SLIDES = ROOT / "slides"
 BUILD = SLIDES / "build"
 SHOTS = BUILD / "screenshots"
 TOPICS = ["00_production", "01_ab_testing", "02_popularity", "03_personalized", "04_contextual",
-          "05_diversity", "06_scale"]
+          "05_diversity", "06_scale", "07_interleaving"]
 
 
 def _load(name):
