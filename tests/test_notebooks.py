@@ -1,5 +1,7 @@
-"""The seminar notebooks: committed clean and in sync with their twins; each runs top to bottom at smoke
-size on this interpreter's kernel and leaves no process behind."""
+"""The seminar notebooks: committed clean and in sync with their twins, with tasks the student writes and
+checks after them; both editions run top to bottom at smoke size on this interpreter's kernel and leave no
+process behind. The instructor's passes every check; in the student's, the checks (and only they) fail,
+each with its teaching message."""
 
 import pathlib
 import shutil
@@ -11,7 +13,8 @@ import pytest
 from nbclient.exceptions import CellExecutionError
 
 from botify.analysis.spark_ab import spark_problem
-from botify.notebook_runner import execute, inject, notebooks, parameter_names, problems
+from botify.notebook_runner import cell_errors, execute, inject, notebooks, parameter_names, problems
+from botify.student_edition import CHECK, TASK, build_week, student_notebook, tagged
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 NOTEBOOKS = notebooks(ROOT / "seminars")
@@ -40,9 +43,42 @@ def test_committed_notebook_is_clean_and_matches_its_twin(path):
     assert problems(path) == []
 
 
-@pytest.mark.notebook
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.stem)
-def test_notebook_runner_top_to_bottom_at_smoke_size_and_leaves_no_process(path, smoke_world, tmp_path):
+def test_every_task_is_checked_and_its_solution_is_gone_from_the_student_edition(path):
+    notebook = nbformat.read(path, as_version=4)
+    tasks, checks = tagged(notebook, TASK), tagged(notebook, CHECK)
+    assert len(tasks) >= 2, "every seminar asks the student to write at least two pieces"
+    code = [i for i, cell in enumerate(notebook.cells) if cell.cell_type == "code"]
+    assert [code[code.index(task) + 1] for task in tasks] == checks, "each task cell is followed by its check"
+    student = student_notebook(notebook)
+    left = [line for line in solution_lines(notebook)
+            if any(line in cell.source for cell in student.cells)]
+    assert left == [], "solution lines left in the student edition"
+    assert all("raise NotImplementedError()" in cell.source for cell in student.cells
+               if TASK in cell.metadata.get("tags", []))
+    assert "## Solutions" in notebook.cells[-1].source or any(
+        "## Solutions" in cell.source for cell in notebook.cells), "the exercises' answers go under Solutions"
+    assert student.cells[-1].source.startswith("## Solutions\n\nThe worked answers")
+
+
+def solution_lines(notebook):
+    """The distinctive lines between the solution markers (short ones like `return x` may recur elsewhere)."""
+    lines = []
+    for cell in notebook.cells:
+        inside = False
+        for line in cell.source.splitlines():
+            if "### BEGIN SOLUTION" in line or "### END SOLUTION" in line:
+                inside = "BEGIN" in line
+            elif inside and len(line.strip()) > 40:
+                lines.append(line.strip())
+    return lines
+
+
+@pytest.mark.notebook
+@pytest.mark.parametrize("edition", ["instructor", "student"])
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.stem)
+def test_notebook_runs_top_to_bottom_at_smoke_size_and_leaves_no_process(path, edition, smoke_world,
+                                                                          tmp_path):
     if path.stem == "06_scale" and (problem := spark_problem()):
         pytest.skip(problem)  # the optional Spark extra (make setup-spark) or Java 17+ is missing
     data = tmp_path / "data"
@@ -50,8 +86,21 @@ def test_notebook_runner_top_to_bottom_at_smoke_size_and_leaves_no_process(path,
     names = parameter_names(nbformat.read(path, as_version=4))
     given = {**SMOKE, "DATA": str(data), "LOGS": str(tmp_path / "log")}
     parameters = {name: value for name, value in given.items() if name in names}
-    execute(path, parameters, timeout=900, out=tmp_path / path.name)
+    if edition == "student":
+        path = build_week(path, tmp_path / "student" / path.parent.name)
+    executed, _ = execute(path, parameters, timeout=900, out=tmp_path / path.name,
+                          allow_errors=edition == "student")
     assert services_on(tmp_path) == []
+    checks = set(tagged(executed, CHECK))
+    if edition == "student":
+        failed = {i: (name, message) for i, _, name, message in cell_errors(executed)}
+        assert {i: failed[i] for i in set(failed) - checks} == {}, "only the task checks may fail"
+        assert set(failed) == checks, "every check fails until its task is written"
+        assert all(name == "CheckFailed" and message.startswith("Task ") for name, message in failed.values())
+    figures = set(tagged(executed, "figure")) - (checks if edition == "student" else set())
+    blank = [i for i in figures if not any(set(output.get("data", {})) & {"image/png", "image/svg+xml"}
+                                           for output in executed.cells[i].outputs)]
+    assert blank == [], "cells tagged 'figure' must leave an image in their outputs"
 
 
 def services_on(folder):

@@ -2,7 +2,7 @@
 
     spark-submit --master "local[2]" ab_job.py --logs ../../log/week6/large --experiment STICKY_ARTIST
 
-On a cluster only the command changes (seminar 6, section 7): ``--master yarn``
+On a cluster only the command changes (seminar 6, section 8): ``--master yarn``
 (or ``k8s://...``), executors and their memory, the package shipped with
 ``--py-files``, and ``--logs`` pointing at shared storage (``s3a://...``, ``hdfs://...``).
 """

@@ -32,3 +32,12 @@ def test_the_log_uses_the_contract_format_and_rotates(tmp_path):
     last = next(line for line in lines if line["message"] == "last")
     assert set(last) == {"message", "timestamp", "user", "track", "time", "latency", "experiments"}
     assert set(last["experiments"]) == {"EXP", "AA", "B"} and last["experiments"]["EXP"] in ("C", "T1")
+
+
+def test_the_large_logs_bar_ends_full_at_the_true_count(tmp_path, capsys):
+    from botify.analysis.synthetic_ab import write_large_log
+
+    written = write_large_log(tmp_path, 3000, "EXP", events_per_file=1000)
+    shown = capsys.readouterr().err.split("\r")[-1]
+    assert written > 3000  # the last block overshoots what was asked
+    assert "100%" in shown and "/?" not in shown and f"{written / 1000:.2f}k/{written / 1000:.2f}k" in shown
