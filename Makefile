@@ -22,6 +22,10 @@ $(STAMP): requirements.txt pyproject.toml
 		{ echo "error: '$(PYTHON) -m venv' failed; on Debian/Ubuntu: sudo apt install python3-venv"; exit 1; }
 	$(PY) -m pip install --quiet -r requirements.txt
 	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
+	@# nbgrader is here only for its preprocessors (make student): keep its JupyterLab menus and server pages off
+	@for extension in formgrader validate_assignment assignment_list course_list; do \
+		$(VENV)/bin/jupyter server extension disable --sys-prefix nbgrader.server_extensions.$$extension >/dev/null 2>&1 || true; done
+	@$(VENV)/bin/jupyter labextension disable --level=sys_prefix @jupyter/nbgrader >/dev/null 2>&1 || true
 	@touch $(STAMP)
 	@echo "ok: $(VENV) is ready"
 
