@@ -449,7 +449,8 @@ plt.show()
 #   2-core machine the benchmark below measured Spark 1.3× slower at 10 million events and 1.2× at 30
 #   million (its table is printed under the plot). On a 2-core machine shared with other jobs, Spark may take
 #   several times as long as pandas even at 10 million: in two runs at course size on 2026-12-06, on this
-#   machine shared with other notebooks, it took 2.0× and 5.4× pandas' time. Both engines want both cores,
+#   machine shared with other notebooks, it took 2.0× and 5.4× pandas' time; alone on it the next day, 1.4×
+#   (pandas 14.2 s, Spark 20.0 s). Both engines want both cores,
 #   and Spark's many threads and its large heap suffer more when they must share the machine.
 # - **So where does pandas stop winning?** At its memory, not at its speed. pandas needs the whole log in one
 #   process's memory; Spark streams partitions through the cores and spills to disk when it must. The
