@@ -7,8 +7,6 @@ first track, listener or request where the student's answer differs, with a
 hint when the answer is exactly what a typical mistake gives.
 """
 
-import importlib.util
-import pathlib
 from fractions import Fraction
 
 import numpy as np
@@ -275,42 +273,17 @@ def check_my_toppop(plugin, experiment="MY_TOP_POP", data="data", episodes=300, 
     of the popularity list ``top_tracks`` and falls back without one; checked on a planted store, then
     served over HTTP beside the built-in ``TopPop`` (the artifact must be in ``data/artifacts``). Returns the
     served day's ``Analysis``; ``hidden`` checks other planted requests and serves nothing."""
+    from botify.service.recommenders.top_pop import TopPop
+    from botify.teaching.plugin_file import recommender_of
     from botify.teaching.serving import check_served
 
     task = "Task 2.3"
-    recommender = _plugin_recommender(task, plugin, experiment)
+    recommender = recommender_of(task, plugin, experiment, TopPop)
     _check_on_planted_store(task, recommender, users=(3, 8, 13) if hidden else (1, 2, 5))
     if hidden:
         passed(task, f"{recommender.__name__} answers from the first 100 of top_tracks (hidden case)")
         return None
     return check_served(task, plugin, experiment, data=data, episodes=episodes, seed=seed, log_dir=log_dir)
-
-
-def _plugin_recommender(task, plugin, experiment):
-    """The class of the T1 arm of ``experiment`` in the plugin file (imported here, not registered)."""
-    from botify.service.recommenders.base import Recommender
-    from botify.service.recommenders.top_pop import TopPop
-
-    path = pathlib.Path(plugin).resolve()
-    check(path.is_file(), f"{task}: there is no {path.name}: run the %%writefile cell above first")
-    spec = importlib.util.spec_from_file_location(f"seminar2_check_{path.stem}", path)
-    module = importlib.util.module_from_spec(spec)
-    try:
-        spec.loader.exec_module(module)
-    except Exception as error:
-        raise CheckFailed(f"{task}: {path.name} does not import: {type(error).__name__}: {error}") from None
-    found = {e.name: e for e in getattr(module, "EXPERIMENTS", []) if hasattr(e, "recommenders")}
-    check(experiment in found, f"{task}: {path.name} should list Experiment({experiment!r}, TopPop, "
-                               f"MyTopPop) in EXPERIMENTS; it lists {', '.join(found) or 'nothing'}")
-    arms = found[experiment].recommenders
-    check(len(arms) == 2 and arms[0] is TopPop,
-          f"{task}: the experiment should be Experiment({experiment!r}, TopPop, MyTopPop): the built-in "
-          f"TopPop is the control, yours the treatment; it has {', '.join(a.__name__ for a in arms)}")
-    mine = arms[1]
-    check(issubclass(mine, Recommender) and not issubclass(mine, TopPop),
-          f"{task}: write {mine.__name__} from Recommender (botify.service.recommenders.base), not by "
-          "inheriting the built-in TopPop")
-    return mine
 
 
 def _answers(task, recommender, store, users, when="", times=np.linspace(0, 1, 21)):

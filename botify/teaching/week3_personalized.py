@@ -7,7 +7,6 @@ the built-in ``Collaborative``) and names the first pair, matrix or request
 where the two differ, with a hint when the difference is a typical mistake.
 """
 
-import importlib.util
 import pathlib
 
 import numpy as np
@@ -15,6 +14,7 @@ import pandas as pd
 
 from botify import fields
 from botify.teaching import CheckFailed, attempt, check, passed
+from botify.teaching.plugin_file import ListStore
 from botify.training import data, lightfm_model
 
 # ---------------------------------------------------------------- Task 3.1: the liked pairs
@@ -265,26 +265,6 @@ NO_LIST = 11  # a listener without a list
 CATALOG_SIZE = 200
 
 
-class PlantedStore:
-    """What a recommender sees of Redis in the planted case: the per-user lists of one artifact."""
-
-    def __init__(self, name="collaborative", lists=None):
-        self.name, self.lists, self.asked = name, PLANTED_LISTS if lists is None else lists, []
-
-    def tracks_for(self, name, key):
-        self.asked.append((name, int(key)))
-        return list(self.lists[key]) if name == self.name and key in self.lists else None
-
-    def catalog_size(self):
-        return CATALOG_SIZE
-
-    def artist_tracks_of(self, track):
-        return [track]
-
-    def popularity(self, name):
-        return None
-
-
 def check_my_collaborative(plugin, experiment="MY_COLLABORATIVE", data="data", artifact=None, episodes=300,
                            seed=0, log_dir=None, hidden=False, serve=True):
     """Task 3.3: the plugin's recommender (T1 of ``experiment``) answers a random track of the listener's own
@@ -292,10 +272,12 @@ def check_my_collaborative(plugin, experiment="MY_COLLABORATIVE", data="data", a
     ``Collaborative`` (``artifact``, if given, is kept in ``data/artifacts`` first, as ``upload`` does).
     Returns the served day's ``Analysis`` (``serve=False``: only the planted store, returns None)."""
     from botify.service.loading.artifacts import keep_artifact_file
+    from botify.service.recommenders.collaborative import Collaborative
+    from botify.teaching.plugin_file import recommender_of
     from botify.teaching.serving import check_served
 
     task = "Task 3.3"
-    recommender = _plugin_recommender(task, plugin, experiment)
+    recommender = recommender_of(task, plugin, experiment, Collaborative, "collaborative", "per-user")
     _check_on_planted_store(task, recommender, user=9 if hidden else 5, track=121 if hidden else 42)
     if not serve:
         passed(task, "on the planted store: a random track of the listener's own list, the fallback "
@@ -306,43 +288,9 @@ def check_my_collaborative(plugin, experiment="MY_COLLABORATIVE", data="data", a
     return check_served(task, plugin, experiment, data=data, episodes=episodes, seed=seed, log_dir=log_dir)
 
 
-def _plugin_recommender(task, plugin, experiment):
-    """The class of the T1 arm of ``experiment`` in the plugin file (imported here, not registered)."""
-    from botify.service.recommenders.base import Recommender
-    from botify.service.recommenders.collaborative import Collaborative
-
-    path = pathlib.Path(plugin).resolve()
-    check(path.is_file(), f"{task}: there is no {path.name}: run the %%writefile cell above first")
-    spec = importlib.util.spec_from_file_location(f"seminar3_check_{path.stem}", path)
-    module = importlib.util.module_from_spec(spec)
-    try:
-        spec.loader.exec_module(module)
-    except NotImplementedError:
-        raise CheckFailed(f"{task}: the class in {path.name} is not written yet (it still raises "
-                          "NotImplementedError)") from None
-    except Exception as error:
-        raise CheckFailed(f"{task}: {path.name} does not import: {type(error).__name__}: {error}") from None
-    found = {e.name: e for e in getattr(module, "EXPERIMENTS", []) if hasattr(e, "recommenders")}
-    check(experiment in found, f"{task}: {path.name} should list Experiment({experiment!r}, Collaborative, "
-                               f"MyCollaborative) in EXPERIMENTS; it lists {', '.join(found) or 'nothing'}")
-    arms = found[experiment].recommenders
-    check(len(arms) == 2 and arms[0] is Collaborative,
-          f"{task}: the experiment should be Experiment({experiment!r}, Collaborative, MyCollaborative): the "
-          f"built-in Collaborative is the control, yours the treatment; it has "
-          f"{', '.join(a.__name__ for a in arms)}")
-    mine = arms[1]
-    check(issubclass(mine, Recommender) and not issubclass(mine, Collaborative),
-          f"{task}: write {mine.__name__} from Recommender (botify.service.recommenders.base), not by "
-          "inheriting the built-in Collaborative")
-    check(mine.ARTIFACT == "collaborative" and mine.ARTIFACT_KIND == "per-user",
-          f"{task}: {mine.__name__} should declare ARTIFACT = 'collaborative' and ARTIFACT_KIND = 'per-user' "
-          f"(the uploaded lists' name and kind); it has {mine.ARTIFACT!r} and {mine.ARTIFACT_KIND!r}")
-    return mine
-
-
 def _check_on_planted_store(task, recommender, user, track):
     name = recommender.__name__
-    store = PlantedStore()
+    store = ListStore("collaborative", PLANTED_LISTS, CATALOG_SIZE)
     mine = recommender(store, seed=0)
 
     def ask(*request):

@@ -7,7 +7,6 @@ row or request where the student's answer differs, with a hint when the
 answer is exactly what a typical mistake gives.
 """
 
-import importlib.util
 import pathlib
 
 import numpy as np
@@ -15,6 +14,7 @@ import pandas as pd
 
 from botify import fields
 from botify.teaching import CheckFailed, attempt, check, passed
+from botify.teaching.plugin_file import ListStore
 from botify.training import data, export
 
 # ---------------------------------------------------------------- Task 4.1: (start, track, time) pairs
@@ -219,26 +219,6 @@ NO_LIST = 40  # a track without a list
 CATALOG_SIZE = 50
 
 
-class PlantedStore:
-    """What a recommender sees of Redis, for the planted case: per-track lists of one artifact."""
-
-    def __init__(self, name="contextual", lists=None):
-        self.name, self.lists, self.asked = name, PLANTED_LISTS if lists is None else lists, []
-
-    def tracks_for(self, name, key):
-        self.asked.append((name, int(key)))
-        return list(self.lists[key]) if name == self.name and key in self.lists else None
-
-    def catalog_size(self):
-        return CATALOG_SIZE
-
-    def artist_tracks_of(self, track):
-        return [track]
-
-    def popularity(self, name):
-        return None
-
-
 def check_my_contextual(plugin, experiment="MY_CONTEXTUAL", data="data", artifact=None, episodes=300, seed=0,
                         log_dir=None, hidden=False):
     """Task 4.3: the plugin's recommender (the experiment's T1 arm) answers a random track of the list of the
@@ -247,10 +227,12 @@ def check_my_contextual(plugin, experiment="MY_CONTEXTUAL", data="data", artifac
     does). Returns the served day's ``Analysis``; ``hidden`` checks another planted request and serves
     nothing."""
     from botify.service.loading.artifacts import keep_artifact_file
+    from botify.service.recommenders.contextual import Contextual
+    from botify.teaching.plugin_file import recommender_of
     from botify.teaching.serving import check_served
 
     task = "Task 4.3"
-    recommender = _plugin_recommender(task, plugin, experiment)
+    recommender = recommender_of(task, plugin, experiment, Contextual, "contextual", "per-track")
     _check_on_planted_store(task, recommender, user=5 if hidden else 7, track=7 if hidden else 3)
     if hidden:  # another planted request only: the visible check has served it already
         passed(task, f"{recommender.__name__} answers from the list of the track just played (hidden case)")
@@ -260,40 +242,9 @@ def check_my_contextual(plugin, experiment="MY_CONTEXTUAL", data="data", artifac
     return check_served(task, plugin, experiment, data=data, episodes=episodes, seed=seed, log_dir=log_dir)
 
 
-def _plugin_recommender(task, plugin, experiment):
-    """The class of the T1 arm of ``experiment`` in the plugin file (imported here, not registered)."""
-    from botify.service.recommenders.base import Recommender
-    from botify.service.recommenders.contextual import Contextual
-
-    path = pathlib.Path(plugin).resolve()
-    check(path.is_file(), f"{task}: there is no {path.name}: run the %%writefile cell above first")
-    spec = importlib.util.spec_from_file_location(f"seminar4_check_{path.stem}", path)
-    module = importlib.util.module_from_spec(spec)
-    try:
-        spec.loader.exec_module(module)
-    except Exception as error:
-        raise CheckFailed(f"{task}: {path.name} does not import: {type(error).__name__}: {error}") from None
-    found = {e.name: e for e in getattr(module, "EXPERIMENTS", []) if hasattr(e, "recommenders")}
-    check(experiment in found, f"{task}: {path.name} should list Experiment({experiment!r}, Contextual, "
-                               f"MyContextual) in EXPERIMENTS; it lists {', '.join(found) or 'nothing'}")
-    arms = found[experiment].recommenders
-    check(len(arms) == 2 and arms[0] is Contextual,
-          f"{task}: the experiment should be Experiment({experiment!r}, Contextual, MyContextual): the "
-          f"built-in Contextual is the control, yours the treatment; it has "
-          f"{', '.join(a.__name__ for a in arms)}")
-    mine = arms[1]
-    check(issubclass(mine, Recommender) and not issubclass(mine, Contextual),
-          f"{task}: write {mine.__name__} from Recommender (botify.service.recommenders.base), not by "
-          "inheriting the built-in Contextual")
-    check(mine.ARTIFACT == "contextual" and mine.ARTIFACT_KIND == "per-track",
-          f"{task}: {mine.__name__} should declare ARTIFACT = 'contextual' and ARTIFACT_KIND = 'per-track' "
-          f"(the uploaded lists' name and kind); it has {mine.ARTIFACT!r} and {mine.ARTIFACT_KIND!r}")
-    return mine
-
-
 def _check_on_planted_store(task, recommender, user, track):
     name = recommender.__name__
-    store = PlantedStore()
+    store = ListStore("contextual", PLANTED_LISTS, CATALOG_SIZE)
     mine = recommender(store, seed=0)
     answers = [attempt(task, mine.answer, user, track, time) for time in np.linspace(0, 1, 41)]
     check(store.asked, f"{task}: {name} never read a list: call "
